@@ -1,0 +1,38 @@
+package io.jcri.runtime.cgroup;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** One container's (or pod's) cgroup, in every hierarchy the host has. */
+public interface Cgroup {
+    /** Creates the directories (and on v1 seeds cpuset.cpus/mems from the parent; on v2 enables controllers). */
+    void create();
+
+    /** Writes the limits that are set; also the live update of a running container. */
+    void apply(Resources resources);
+
+    /**
+     * Moves one thread (v1: into each hierarchy's {@code tasks}), so that what it spawns starts in this cgroup.
+     *
+     * @throws UnsupportedOperationException on v2, where a thread cannot join a domain cgroup
+     */
+    void addThread(long tid);
+
+    void addProcess(long pid);
+
+    /** Processes (thread group ids) in this cgroup, not its descendants. */
+    List<Long> pids();
+
+    CgroupStats stats();
+
+    long oomKillCount();
+
+    /** SIGKILL to every process, without letting any fork away meanwhile. Does not wait for them to die. */
+    void killAll();
+
+    /** Removes the cgroup (and any sub-cgroups), waiting a bounded time for dying processes to leave. */
+    void destroy();
+
+    /** The directory in the main hierarchy (v2: the unified one; v1: the memory controller's). */
+    Path path();
+}

@@ -1,0 +1,99 @@
+package io.jcri.runtime.cgroup;
+
+import java.util.Map;
+
+/**
+ * Resource limits of a container or pod cgroup, in the CRI's units. A null field is not set (left as it is).
+ *
+ * @param cpuShares            v1 cpu.shares; v2 cpu.weight via {@code 1 + ((shares - 2) * 9999) / 262142}
+ * @param cpuQuota             microseconds per period; zero or negative: no quota
+ * @param cpuPeriod            microseconds
+ * @param memoryLimitBytes     -1: unlimited; 0: not set (as kubelet sends it)
+ * @param memorySwapLimitBytes memory plus swap, as v1's memsw (v2 writes the difference); -1: unlimited swap
+ * @param pidsLimit            zero or negative: unlimited
+ * @param hugepageLimits       page size as in the kernel's file names ("2MB", "1GB") to a limit in bytes
+ * @param unified              raw cgroup v2 files to write last (v2 only)
+ */
+public record Resources(Long cpuShares, Long cpuQuota, Long cpuPeriod, String cpusetCpus, String cpusetMems,
+        Long memoryLimitBytes, Long memorySwapLimitBytes, Long pidsLimit, Map<String, Long> hugepageLimits,
+        Map<String, String> unified) {
+
+    public Resources {
+        hugepageLimits = hugepageLimits == null ? Map.of() : Map.copyOf(hugepageLimits);
+        unified = unified == null ? Map.of() : Map.copyOf(unified);
+    }
+
+    public static Resources none() {
+        return new Builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Fluent construction; every setter is optional. */
+    public static final class Builder {
+        private Long cpuShares;
+        private Long cpuQuota;
+        private Long cpuPeriod;
+        private String cpusetCpus;
+        private String cpusetMems;
+        private Long memoryLimitBytes;
+        private Long memorySwapLimitBytes;
+        private Long pidsLimit;
+        private Map<String, Long> hugepageLimits = Map.of();
+        private Map<String, String> unified = Map.of();
+
+        public Builder cpuShares(long shares) {
+            this.cpuShares = shares;
+            return this;
+        }
+
+        public Builder cpuQuota(long quota, long period) {
+            this.cpuQuota = quota;
+            this.cpuPeriod = period;
+            return this;
+        }
+
+        public Builder cpuPeriod(long period) {
+            this.cpuPeriod = period;
+            return this;
+        }
+
+        public Builder cpuset(String cpus, String mems) {
+            this.cpusetCpus = cpus;
+            this.cpusetMems = mems;
+            return this;
+        }
+
+        public Builder memoryLimit(long bytes) {
+            this.memoryLimitBytes = bytes;
+            return this;
+        }
+
+        public Builder memorySwapLimit(long bytes) {
+            this.memorySwapLimitBytes = bytes;
+            return this;
+        }
+
+        public Builder pidsLimit(long limit) {
+            this.pidsLimit = limit;
+            return this;
+        }
+
+        public Builder hugepageLimits(Map<String, Long> limits) {
+            this.hugepageLimits = limits;
+            return this;
+        }
+
+        public Builder unified(Map<String, String> files) {
+            this.unified = files;
+            return this;
+        }
+
+        public Resources build() {
+            return new Resources(cpuShares, cpuQuota, cpuPeriod, cpusetCpus, cpusetMems, memoryLimitBytes,
+                    memorySwapLimitBytes, pidsLimit, hugepageLimits, unified);
+        }
+    }
+}

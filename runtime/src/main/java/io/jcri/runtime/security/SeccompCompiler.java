@@ -1,0 +1,227 @@
+package io.jcri.runtime.security;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Compiles a {@link SeccompProfile} to classic BPF for {@code seccomp(SECCOMP_SET_MODE_FILTER)}.
+ *
+ * <p>Layout: dispatch on {@code seccomp_data.arch} (an architecture not in the profile is killed, as libseccomp's
+ * default bad-arch action does; x32 shares AUDIT_ARCH_X86_64 and is told apart by __X32_SYSCALL_BIT in the number),
+ * then per ABI a binary search over the syscall numbers that have rules, each leaf returning the action directly
+ * or jumping to a block that tests the argument conditions rule by rule (first rule whose conditions all hold
+ * wins; none holding gives the default action). 64-bit arguments are compared on their two 32-bit halves.
+ */
+final class SeccompCompiler {
+    static final int BPF_MAXINSNS = 4096;
+    private static final int OFFSET_NR = 0;
+    private static final int OFFSET_ARCH = 4;
+    private static final int OFFSET_ARGS = 16;
+    private static final int LEAF_SIZE = 4;
+
+    private static final System.Logger LOG = System.getLogger(SeccompCompiler.class.getName());
+
+    private final SeccompProfile profile;
+    private final BpfAssembler asm = new BpfAssembler();
+    private final int defaultRet;
+
+    private SeccompCompiler(SeccompProfile profile) {
+        this.profile = profile;
+        this.defaultRet = profile.defaultAction().returnValue();
+    }
+
+    static byte[] compile(SeccompProfile profile) {
+        return new SeccompCompiler(profile).emitProgram();
+    }
+
+    /** Rules of one syscall, in profile order. */
+    private record Entry(int nr, String name, List<SeccompRule> rules) {
+    }
+
+    private byte[] emitProgram() {
+        List<SeccompArch> arches = profile.architectures();
+        boolean x86 = arches.contains(SeccompArch.X86);
+        boolean x32 = arches.contains(SeccompArch.X32);
+
+        BpfAssembler.Label x86_64Section = asm.label();
+        BpfAssembler.Label i386Section = asm.label();
+        asm.load(OFFSET_ARCH);
+        BpfAssembler.Label notX86_64 = asm.label();
+        asm.jeq(SeccompArch.AUDIT_ARCH_X86_64, null, notX86_64);
+        asm.ja(x86_64Section);
+        asm.bind(notX86_64);
+        if (x86) {
+            BpfAssembler.Label notI386 = asm.label();
+            asm.jeq(SeccompArch.AUDIT_ARCH_I386, null, notI386);
+            asm.ja(i386Section);
+            asm.bind(notI386);
+        }
+        asm.ret(SeccompAction.KILL_PROCESS.returnValue());
+
+        asm.bind(x86_64Section);
+        asm.load(OFFSET_NR);
+        BpfAssembler.Label x32Section = asm.label();
+        BpfAssembler.Label native64 = asm.label();
+        asm.jge(SeccompArch.X32_SYSCALL_BIT, null, native64);
+        asm.ja(x32Section);
+        asm.bind(native64);
+        emitAbi(SeccompArch.X86_64);
+
+        asm.bind(x32Section);
+        if (x32) {
+            emitAbi(SeccompArch.X32);
+        } else {
+            asm.ret(SeccompAction.KILL_PROCESS.returnValue());
+        }
+        if (x86) {
+            asm.bind(i386Section);
+            asm.load(OFFSET_NR);
+            emitAbi(SeccompArch.X86);
+        }
+        if (asm.size() > BPF_MAXINSNS) {
+            throw new IllegalStateException("seccomp program has " + asm.size() + " instructions, more than "
+                    + BPF_MAXINSNS);
+        }
+        return asm.assemble();
+    }
+
+    /** Expects the syscall number in A. */
+    private void emitAbi(SeccompArch arch) {
+        List<Entry> entries = entries(arch);
+        Map<Entry, BpfAssembler.Label> blocks = new LinkedHashMap<>();
+        emitSearch(entries, 0, entries.size(), blocks);
+        for (Map.Entry<Entry, BpfAssembler.Label> block : blocks.entrySet()) {
+            asm.bind(block.getValue());
+            emitRules(block.getKey().rules());
+        }
+    }
+
+    private List<Entry> entries(SeccompArch arch) {
+        Map<Integer, Entry> byNumber = new TreeMap<>((a, b) -> Integer.compareUnsigned(a, b));
+        for (SeccompRule rule : profile.rules()) {
+            if (rule.action().equals(profile.defaultAction())) {
+                continue; // libseccomp refuses rules equal to the default action; they change nothing
+            }
+            for (String name : rule.names()) {
+                var nr = arch.syscallNumber(name);
+                if (nr.isEmpty()) {
+                    LOG.log(System.Logger.Level.DEBUG, "seccomp: no syscall {0} on {1}, skipped", name, arch);
+                    continue;
+                }
+                byNumber.computeIfAbsent(nr.get(), n -> new Entry(n, name, new ArrayList<>())).rules().add(rule);
+            }
+        }
+        return new ArrayList<>(byNumber.values());
+    }
+
+    private void emitSearch(List<Entry> entries, int from, int to, Map<Entry, BpfAssembler.Label> blocks) {
+        if (to - from <= LEAF_SIZE) {
+            for (int i = from; i < to; i++) {
+                Entry entry = entries.get(i);
+                BpfAssembler.Label next = asm.label();
+                asm.jeq(entry.nr(), null, next);
+                if (entry.rules().size() == 1 && entry.rules().get(0).args().isEmpty()) {
+                    asm.ret(entry.rules().get(0).action().returnValue());
+                } else {
+                    BpfAssembler.Label block = asm.label();
+                    blocks.put(entry, block);
+                    asm.ja(block);
+                }
+                asm.bind(next);
+            }
+            asm.ret(defaultRet);
+            return;
+        }
+        int mid = (from + to) >>> 1;
+        BpfAssembler.Label upper = asm.label();
+        BpfAssembler.Label lower = asm.label();
+        asm.jge(entries.get(mid).nr(), null, lower);
+        asm.ja(upper);
+        asm.bind(lower);
+        emitSearch(entries, from, mid, blocks);
+        asm.bind(upper);
+        emitSearch(entries, mid, to, blocks);
+    }
+
+    private void emitRules(List<SeccompRule> rules) {
+        for (SeccompRule rule : rules) {
+            BpfAssembler.Label nextRule = asm.label();
+            for (SeccompArg arg : rule.args()) {
+                emitCondition(arg, nextRule);
+            }
+            asm.ret(rule.action().returnValue());
+            asm.bind(nextRule);
+            if (rule.args().isEmpty()) {
+                return; // later rules for this syscall can never be reached
+            }
+        }
+        asm.ret(defaultRet);
+    }
+
+    /** Falls through when the condition holds, jumps to {@code failed} otherwise. */
+    private void emitCondition(SeccompArg arg, BpfAssembler.Label failed) {
+        int lowOffset = OFFSET_ARGS + 8 * arg.index();
+        int highOffset = lowOffset + 4;
+        int valueHigh = (int) (arg.value() >>> 32);
+        int valueLow = (int) arg.value();
+        BpfAssembler.Label fail = asm.label();
+        BpfAssembler.Label ok = asm.label();
+        switch (arg.op()) {
+            case EQ -> {
+                asm.load(highOffset);
+                asm.jeq(valueHigh, null, fail);
+                asm.load(lowOffset);
+                asm.jeq(valueLow, ok, fail);
+            }
+            case NE -> {
+                asm.load(highOffset);
+                asm.jeq(valueHigh, null, ok);
+                asm.load(lowOffset);
+                asm.jeq(valueLow, fail, ok);
+            }
+            case MASKED_EQ -> {
+                int datumHigh = (int) (arg.valueTwo() >>> 32);
+                int datumLow = (int) arg.valueTwo();
+                asm.load(highOffset);
+                asm.and(valueHigh);
+                asm.jeq(datumHigh, null, fail);
+                asm.load(lowOffset);
+                asm.and(valueLow);
+                asm.jeq(datumLow, ok, fail);
+            }
+            case GT, GE -> {
+                asm.load(highOffset);
+                BpfAssembler.Label sameHigh = asm.label();
+                asm.jgt(valueHigh, ok, sameHigh);
+                asm.bind(sameHigh);
+                asm.jeq(valueHigh, null, fail);
+                asm.load(lowOffset);
+                if (arg.op() == SeccompOp.GT) {
+                    asm.jgt(valueLow, ok, fail);
+                } else {
+                    asm.jge(valueLow, ok, fail);
+                }
+            }
+            case LT, LE -> {
+                asm.load(highOffset);
+                BpfAssembler.Label sameHigh = asm.label();
+                asm.jgt(valueHigh, fail, sameHigh);
+                asm.bind(sameHigh);
+                asm.jeq(valueHigh, null, ok);
+                asm.load(lowOffset);
+                if (arg.op() == SeccompOp.LT) {
+                    asm.jge(valueLow, fail, ok);
+                } else {
+                    asm.jgt(valueLow, fail, ok);
+                }
+            }
+            default -> throw new IllegalArgumentException("unsupported comparison " + arg.op());
+        }
+        asm.bind(fail);
+        asm.ja(failed);
+        asm.bind(ok);
+    }
+}
