@@ -1,0 +1,63 @@
+package io.jcri.server.runtime;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import io.jcri.cri.v1.RuntimeFeatures;
+import io.jcri.cri.v1.RuntimeHandler;
+import io.jcri.cri.v1.RuntimeHandlerFeatures;
+import io.jcri.cri.v1.RuntimeStatus;
+import io.jcri.cri.v1.StatusRequest;
+import io.jcri.cri.v1.StatusResponse;
+import io.jcri.server.BuildInfo;
+import io.jcri.server.config.JcriConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code Status}: the RuntimeReady and NetworkReady conditions; with {@code verbose}, the effective
+ * configuration as JSON under {@code config} (what {@code crictl info} prints and people paste into bug reports).
+ */
+public final class StatusRpc {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new SimpleModule().addSerializer(Path.class, ToStringSerializer.instance));
+
+    private final JcriConfig config;
+    private final RuntimeSettings settings;
+    private final List<ConditionProbe> probes;
+
+    public StatusRpc(JcriConfig config, RuntimeSettings settings, List<ConditionProbe> probes) {
+        this.config = config;
+        this.settings = settings;
+        this.probes = List.copyOf(probes);
+    }
+
+    public StatusResponse status(StatusRequest request) {
+        RuntimeStatus.Builder status = RuntimeStatus.newBuilder();
+        probes.forEach(p -> status.addConditions(p.probe()));
+        StatusResponse.Builder response = StatusResponse.newBuilder()
+                .setStatus(status)
+                .addRuntimeHandlers(RuntimeHandler.newBuilder().setName("")
+                        .setFeatures(RuntimeHandlerFeatures.getDefaultInstance()))
+                .setFeatures(RuntimeFeatures.getDefaultInstance());
+        if (request.getVerbose()) {
+            response.putAllInfo(verboseInfo());
+        }
+        return response.build();
+    }
+
+    private Map<String, String> verboseInfo() {
+        Map<String, String> info = new LinkedHashMap<>();
+        try {
+            info.put("config", JSON.writeValueAsString(config));
+            info.put("runtimeConfig", JSON.writeValueAsString(Map.of("podCIDR", settings.podCidr())));
+            info.put("version", JSON.writeValueAsString(BuildInfo.version()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render the configuration as JSON", e);
+        }
+        return info;
+    }
+}

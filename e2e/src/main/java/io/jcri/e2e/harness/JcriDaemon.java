@@ -1,0 +1,171 @@
+package io.jcri.e2e.harness;
+
+import io.grpc.StatusRuntimeException;
+import io.jcri.cri.v1.RuntimeServiceGrpc;
+import io.jcri.cri.v1.VersionRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real jcri daemon started as a separate process ({@code java -jar jcri.jar}) on a private socket, root
+ * and state directory under a base directory. Closing it sends SIGTERM, waits for the exit and removes the
+ * directories.
+ */
+public final class JcriDaemon implements AutoCloseable {
+    private final Path base;
+    private final Path socket;
+    private final Path logFile;
+    private final Process process;
+    private CriEndpoint endpoint;
+
+    private JcriDaemon(Path base, Path socket, Path logFile, Process process) {
+        this.base = base;
+        this.socket = socket;
+        this.logFile = logFile;
+        this.process = process;
+    }
+
+    /** The daemon jar under test, passed by Maven as {@code -Djcri.jar=...}. */
+    public static Path jar() {
+        String jar = System.getProperty("jcri.jar", "../cri-server/target/jcri.jar");
+        Path path = Path.of(jar).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalStateException("daemon jar " + path + " is missing: build it with mvn package");
+        }
+        return path;
+    }
+
+    /** Starts a daemon under {@code base} (socket in {@code base/run}) and waits until it serves Version. */
+    public static JcriDaemon start(Path base, String... extraArgs) {
+        JcriDaemon d = launch(base, extraArgs);
+        try {
+            d.awaitServing(Duration.ofSeconds(30));
+        } catch (RuntimeException | Error e) {
+            d.close();
+            throw e;
+        }
+        return d;
+    }
+
+    /** Starts a daemon process without waiting for it; for tests of start-up failures. */
+    public static JcriDaemon launch(Path base, String... extraArgs) {
+        try {
+            Files.createDirectories(base);
+            Path socket = base.resolve("run/jcri.sock");
+            Path log = base.resolve("daemon-" + System.nanoTime() + ".log");
+            List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Djnr.ffi.x86asm.enabled=false",
+                    "-jar", jar().toString(),
+                    "--socket", socket.toString(),
+                    "--root", base.resolve("root").toString(),
+                    "--state", base.resolve("state").toString(),
+                    "--log-level", "debug"));
+            cmd.addAll(List.of(extraArgs));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            return new JcriDaemon(base, socket, log, p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public void awaitServing(Duration timeout) {
+        Deadline.await(timeout, "jcri to serve on " + socket + "\n" + log(), () -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("jcri exited with " + process.exitValue() + " before serving:\n" + log());
+            }
+            return Files.exists(socket) && answersVersion();
+        });
+    }
+
+    private boolean answersVersion() {
+        try {
+            RuntimeServiceGrpc.newBlockingStub(endpoint().channel()).withDeadlineAfter(2, TimeUnit.SECONDS)
+                    .version(VersionRequest.getDefaultInstance());
+            return true;
+        } catch (StatusRuntimeException e) {
+            return false;
+        }
+    }
+
+    public synchronized CriEndpoint endpoint() {
+        if (endpoint == null) {
+            endpoint = CriEndpoint.connect(socket);
+        }
+        return endpoint;
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    public Path base() {
+        return base;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public String log() {
+        try {
+            return Files.exists(logFile) ? Files.readString(logFile) : "(no log)";
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    /** Waits for the process to exit by itself; returns its exit code. */
+    public int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("jcri did not exit within " + timeout + "\n" + log());
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** SIGTERM (Process.destroy sends SIGTERM), then waits for the exit code. */
+    public int terminate(Duration timeout) {
+        closeEndpoint();
+        process.destroy();
+        return awaitExit(timeout);
+    }
+
+    private synchronized void closeEndpoint() {
+        if (endpoint != null) {
+            endpoint.close();
+            endpoint = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeEndpoint();
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

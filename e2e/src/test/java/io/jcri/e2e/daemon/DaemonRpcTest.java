@@ -1,0 +1,162 @@
+package io.jcri.e2e.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import io.jcri.cri.v1.CgroupDriver;
+import io.jcri.cri.v1.ImageServiceGrpc;
+import io.jcri.cri.v1.NetworkConfig;
+import io.jcri.cri.v1.RuntimeCondition;
+import io.jcri.cri.v1.RuntimeConfig;
+import io.jcri.cri.v1.RuntimeConfigRequest;
+import io.jcri.cri.v1.RuntimeServiceGrpc;
+import io.jcri.cri.v1.StatusRequest;
+import io.jcri.cri.v1.StatusResponse;
+import io.jcri.cri.v1.UpdateRuntimeConfigRequest;
+import io.jcri.cri.v1.VersionRequest;
+import io.jcri.cri.v1.VersionResponse;
+import io.jcri.e2e.harness.JcriDaemon;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The foundation RPCs of a real daemon, over its real socket. */
+class DaemonRpcTest {
+    /** RPCs implemented so far; every other one must answer UNIMPLEMENTED naming itself. */
+    static final Set<String> IMPLEMENTED = Set.of(
+            "runtime.v1.RuntimeService/Version",
+            "runtime.v1.RuntimeService/Status",
+            "runtime.v1.RuntimeService/RuntimeConfig",
+            "runtime.v1.RuntimeService/UpdateRuntimeConfig");
+
+    @TempDir
+    static Path base;
+    static JcriDaemon daemon;
+
+    @BeforeAll
+    static void start() {
+        daemon = JcriDaemon.start(base);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (daemon != null) {
+            daemon.close();
+        }
+    }
+
+    @Test
+    void versionIsWhatKubeletAndCrictlExpect() {
+        VersionResponse v = daemon.endpoint().runtime().version(VersionRequest.newBuilder().setVersion("v1").build());
+        assertThat(v.getVersion()).isEqualTo("0.1.0");
+        assertThat(v.getRuntimeName()).isEqualTo("jcri");
+        assertThat(v.getRuntimeApiVersion()).isEqualTo("v1");
+        assertThat(v.getRuntimeVersion()).matches("\\d+\\.\\d+\\.\\d+.*");
+    }
+
+    @Test
+    void statusReportsRuntimeReadyAndTheTruthAboutTheNetwork() {
+        StatusResponse s = daemon.endpoint().runtime().status(StatusRequest.getDefaultInstance());
+        Map<String, RuntimeCondition> conditions = s.getStatus().getConditionsList().stream()
+                .collect(Collectors.toMap(RuntimeCondition::getType, c -> c));
+        assertThat(conditions).containsOnlyKeys("RuntimeReady", "NetworkReady");
+        assertThat(conditions.get("RuntimeReady").getStatus()).isTrue();
+        RuntimeCondition network = conditions.get("NetworkReady");
+        assertThat(network.getStatus()).isFalse();
+        assertThat(network.getReason()).isEqualTo("NetworkPluginNotReady");
+        assertThat(network.getMessage()).isNotBlank();
+        assertThat(s.getInfoMap()).isEmpty();
+    }
+
+    @Test
+    void verboseStatusCarriesTheEffectiveConfigAsJson() throws Exception {
+        StatusResponse s = daemon.endpoint().runtime().status(StatusRequest.newBuilder().setVerbose(true).build());
+        JsonNode config = new ObjectMapper().readTree(s.getInfoOrThrow("config"));
+        assertThat(config.get("root_dir").asText()).isEqualTo(base.resolve("root").toString());
+        assertThat(config.get("state_dir").asText()).isEqualTo(base.resolve("state").toString());
+        assertThat(config.get("socket").asText()).isEqualTo(daemon.socket().toString());
+        assertThat(config.at("/cgroup/driver").asText()).isEqualTo("cgroupfs");
+    }
+
+    @Test
+    void runtimeConfigNamesTheCgroupDriver() {
+        var rc = daemon.endpoint().runtime().runtimeConfig(RuntimeConfigRequest.getDefaultInstance());
+        assertThat(rc.getLinux().getCgroupDriver()).isEqualTo(CgroupDriver.CGROUPFS);
+    }
+
+    @Test
+    void updateRuntimeConfigRecordsThePodCidr() throws Exception {
+        daemon.endpoint().runtime().updateRuntimeConfig(UpdateRuntimeConfigRequest.newBuilder()
+                .setRuntimeConfig(RuntimeConfig.newBuilder()
+                        .setNetworkConfig(NetworkConfig.newBuilder().setPodCidr("10.244.7.0/24")))
+                .build());
+        StatusResponse s = daemon.endpoint().runtime().status(StatusRequest.newBuilder().setVerbose(true).build());
+        JsonNode rc = new ObjectMapper().readTree(s.getInfoOrThrow("runtimeConfig"));
+        assertThat(rc.get("podCIDR").asText()).isEqualTo("10.244.7.0/24");
+        assertThat(Files.readString(base.resolve("state/runtime-settings.properties")))
+                .contains("10.244.7.0/24");
+    }
+
+    @Test
+    void everyRpcNotYetImplementedAnswersUnimplementedNamingIt() {
+        List<String> checked = new ArrayList<>();
+        for (ServiceDescriptor service : List.of(RuntimeServiceGrpc.getServiceDescriptor(),
+                ImageServiceGrpc.getServiceDescriptor())) {
+            for (MethodDescriptor<?, ?> method : service.getMethods()) {
+                if (IMPLEMENTED.contains(method.getFullMethodName())) {
+                    continue;
+                }
+                StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+                        () -> call(method));
+                assertThat(e).as(method.getFullMethodName()).isNotNull();
+                assertThat(e.getStatus().getCode()).as(method.getFullMethodName())
+                        .isEqualTo(Status.Code.UNIMPLEMENTED);
+                assertThat(e.getStatus().getDescription()).contains(method.getFullMethodName());
+                checked.add(method.getBareMethodName());
+            }
+        }
+        assertThat(checked).contains("RunPodSandbox", "CheckpointContainer", "PullImage", "GetContainerEvents");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <Q, R> void call(MethodDescriptor<Q, R> method) {
+        Q request = (Q) ((MethodDescriptor.PrototypeMarshaller<Q>) method.getRequestMarshaller())
+                .getMessagePrototype();
+        var callOptions = io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS);
+        if (method.getType() == MethodDescriptor.MethodType.UNARY) {
+            ClientCalls.blockingUnaryCall(daemon.endpoint().channel(), method, callOptions, request);
+        } else {
+            Iterator<R> it = ClientCalls.blockingServerStreamingCall(daemon.endpoint().channel(), method,
+                    callOptions, request);
+            it.hasNext();
+        }
+    }
+
+    @Test
+    void socketIsRootAndGroupOnlyInATraversableDirectory() throws Exception {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(daemon.socket())))
+                .isEqualTo("rw-rw----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(daemon.socket().getParent())))
+                .isEqualTo("rwx--x--x");
+        assertThat(Files.getAttribute(daemon.socket(), "unix:uid")).isEqualTo(0);
+    }
+}

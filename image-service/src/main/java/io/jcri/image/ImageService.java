@@ -1,0 +1,267 @@
+package io.jcri.image;
+
+import io.jcri.image.metadata.ImageMetadataStore;
+import io.jcri.image.metadata.ImageRecord;
+import io.jcri.image.metadata.LayerRecord;
+import io.jcri.image.pull.ImagePuller;
+import io.jcri.image.pull.LayerFetcher;
+import io.jcri.image.reference.Digest;
+import io.jcri.image.reference.ImageReference;
+import io.jcri.image.reference.InvalidReferenceException;
+import io.jcri.image.registry.Credentials;
+import io.jcri.image.registry.CredentialsProvider;
+import io.jcri.image.registry.DockerConfigCredentials;
+import io.jcri.image.registry.RegistryClient;
+import io.jcri.image.registry.RegistryClientSettings;
+import io.jcri.image.registry.RegistryHosts;
+import io.jcri.image.store.ContentStore;
+import io.jcri.image.store.FsUsageScanner;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * The image service: pull, list, status, remove and disk usage of images in one store. Thread-safe. Pulls run
+ * concurrently with each other; removal and garbage collection wait for running pulls, so a blob a pull is
+ * about to reference is never swept.
+ */
+public final class ImageService implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ImageService.class.getName());
+    private static final Pattern FULL_ID = Pattern.compile("(sha256:)?[0-9a-f]{64}");
+    private static final Pattern ID_PREFIX = Pattern.compile("(sha256:)?[0-9a-f]{3,63}");
+
+    private final ImageServiceConfig config;
+    private final ContentStore content;
+    private final ImageMetadataStore metadata;
+    private final ImagePuller puller;
+    private final ExecutorService layerExecutor;
+    private final Set<String> pinnedNames;
+    private final ReentrantReadWriteLock gcLock = new ReentrantReadWriteLock();
+    private volatile ImageUsage usage = ImageUsage.NONE;
+
+    public ImageService(ImageServiceConfig config) {
+        this(config, RegistryClientSettings.DEFAULT.withStallTimeout(config.stallTimeout()));
+    }
+
+    public ImageService(ImageServiceConfig config, RegistryClientSettings clientSettings) {
+        this.config = config;
+        this.content = new ContentStore(config.root());
+        this.metadata = new ImageMetadataStore(config.root());
+        CredentialsProvider creds = config.dockerConfig() == null ? CredentialsProvider.NONE
+                : DockerConfigCredentials.load(config.dockerConfig());
+        RegistryClient client = new RegistryClient(clientSettings, creds);
+        AtomicInteger n = new AtomicInteger();
+        this.layerExecutor = Executors.newFixedThreadPool(config.maxConcurrentDownloads(), r -> {
+            Thread t = new Thread(r, "jcri-layer-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.puller = new ImagePuller(new RegistryHosts(config.registries()), client, content,
+                new LayerFetcher(content, client, layerExecutor), config.platform(), config.progressInterval());
+        this.pinnedNames = new HashSet<>();
+        for (String p : config.pinnedImages()) {
+            try {
+                ImageReference r = ImageReference.parse(p);
+                pinnedNames.add(r.digest().map(r::digestedName).orElseGet(() -> r.taggedName().orElseThrow()));
+            } catch (InvalidReferenceException e) {
+                LOG.warning("ignoring pinned image: " + e.getMessage());
+            }
+        }
+    }
+
+    public ImageServiceConfig config() {
+        return config;
+    }
+
+    /** Plugs in the runtime's view of which images containers use. */
+    public void setImageUsage(ImageUsage usage) {
+        this.usage = usage == null ? ImageUsage.NONE : usage;
+    }
+
+    /**
+     * Pulls an image and records it under the reference's tag and digest.
+     *
+     * @throws InvalidReferenceException if the reference is malformed
+     * @throws ImagePullException        if the pull fails (not found, unauthorized, bad content, stalled...);
+     *                                   the store then holds nothing new under a final name
+     */
+    public ImageRecord pull(String reference, Credentials credentials) throws ImagePullException {
+        ImageReference ref = ImageReference.parse(reference);
+        long started = System.nanoTime();
+        ImageMetadataStore.PutResult put;
+        gcLock.readLock().lock();
+        try {
+            ImageRecord pulled = puller.pull(ref, credentials == null ? Credentials.NONE : credentials);
+            put = metadata.put(pulled);
+        } catch (InvalidReferenceException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImagePullException("pull of " + ref + " interrupted", e);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "pull of " + ref + " failed after " + millisSince(started) + " ms: " + e.getMessage());
+            throw new ImagePullException("failed to pull " + ref + ": " + e.getMessage(), e);
+        } finally {
+            gcLock.readLock().unlock();
+        }
+        if (!put.orphaned().isEmpty()) {
+            gcLock.writeLock().lock();
+            try {
+                for (ImageRecord o : put.orphaned()) {
+                    metadata.remove(o.id());
+                }
+                collectGarbage();
+            } catch (IOException e) {
+                LOG.warning("garbage collection after pull of " + ref + " failed: " + e);
+            } finally {
+                gcLock.writeLock().unlock();
+            }
+        }
+        ImageRecord stored = put.stored();
+        LOG.info(String.format("pulled %s as %s (%.1f MB) in %d ms", ref, stored.id(), stored.size() / 1e6,
+                millisSince(started)));
+        return withPinned(stored);
+    }
+
+    /** Every image. */
+    public List<ImageRecord> list() {
+        return metadata.all().stream().map(this::withPinned).toList();
+    }
+
+    /** The images a CRI ImageFilter names: all when the filter is empty, else the one the reference resolves to. */
+    public List<ImageRecord> list(String filterReference) {
+        if (filterReference == null || filterReference.isEmpty()) {
+            return list();
+        }
+        return status(filterReference).map(List::of).orElse(List.of());
+    }
+
+    /**
+     * The image a reference, id or unique id prefix names; empty when there is none (also for a malformed
+     * reference, as an absent image is not an error for ImageStatus).
+     */
+    public Optional<ImageRecord> status(String reference) {
+        return resolve(reference).map(this::withPinned);
+    }
+
+    /**
+     * Removes the image that the reference, id or id prefix names, with all its tags, then deletes blobs and
+     * snapshots no image references. Idempotent: returns false when there was no such image.
+     *
+     * @throws ImageInUseException if a container uses the image
+     */
+    public boolean remove(String reference) throws IOException {
+        gcLock.writeLock().lock();
+        try {
+            Optional<ImageRecord> image = resolve(reference);
+            if (image.isEmpty()) {
+                return false;
+            }
+            String id = image.get().id();
+            if (usage.inUse(id)) {
+                throw new ImageInUseException(id);
+            }
+            metadata.remove(id);
+            int swept = collectGarbage();
+            LOG.info("removed image " + id + " " + image.get().repoTags() + "; " + swept + " blobs/snapshots deleted");
+            return true;
+        } finally {
+            gcLock.writeLock().unlock();
+        }
+    }
+
+    /** Bytes and inodes the store uses and the mountpoint of its filesystem, for ImageFsInfo. */
+    public FsUsage fsUsage() throws IOException {
+        gcLock.readLock().lock();
+        try {
+            return FsUsageScanner.scan(config.root());
+        } finally {
+            gcLock.readLock().unlock();
+        }
+    }
+
+    /** The unpacked layer directories of an image, top layer first: the order of overlayfs' lowerdir option. */
+    public List<Path> lowerDirs(ImageRecord image) {
+        List<Path> dirs = new ArrayList<>();
+        for (LayerRecord l : image.layers()) {
+            dirs.add(0, content.snapshotPath(l.diffId()));
+        }
+        return dirs;
+    }
+
+    @Override
+    public void close() {
+        layerExecutor.shutdownNow();
+    }
+
+    private Optional<ImageRecord> resolve(String reference) {
+        if (reference == null || reference.isEmpty()) {
+            return Optional.empty();
+        }
+        if (FULL_ID.matcher(reference).matches()) {
+            Optional<ImageRecord> byId = metadata.byId(reference.startsWith("sha256:") ? reference
+                    : "sha256:" + reference);
+            if (byId.isPresent()) {
+                return byId;
+            }
+        }
+        if (ImageReference.isValid(reference)) {
+            ImageReference ref = ImageReference.parse(reference);
+            Optional<ImageRecord> byName = ref.digest().isPresent()
+                    ? metadata.byName(ref.digestedName(ref.digest().get()))
+                    : metadata.byName(ref.taggedName().orElseThrow());
+            if (byName.isPresent()) {
+                return byName;
+            }
+        }
+        if (ID_PREFIX.matcher(reference).matches()) {
+            return metadata.byIdPrefix(reference);
+        }
+        return Optional.empty();
+    }
+
+    /** Mark and sweep: whatever no remaining image references goes. Caller holds the write lock. */
+    private int collectGarbage() throws IOException {
+        Set<Digest> blobs = new HashSet<>();
+        Set<Digest> snapshots = new HashSet<>();
+        for (ImageRecord r : metadata.all()) {
+            blobs.add(r.configDigest());
+            blobs.add(r.manifestDigest());
+            for (String d : r.repoDigests()) {
+                blobs.add(Digest.parse(d.substring(d.indexOf('@') + 1)));
+            }
+            for (LayerRecord l : r.layers()) {
+                blobs.add(l.digest());
+                snapshots.add(l.diffId());
+            }
+        }
+        return content.sweep(blobs, snapshots);
+    }
+
+    private ImageRecord withPinned(ImageRecord r) {
+        boolean pinned = r.repoTags().stream().anyMatch(pinnedNames::contains)
+                || r.repoDigests().stream().anyMatch(pinnedNames::contains);
+        return r.withPinned(pinned);
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
+    }
+
+    static UncheckedIOException unchecked(IOException e) {
+        return new UncheckedIOException(e);
+    }
+}

@@ -1,0 +1,10 @@
+package io.jcri.image.manifest;
+
+import java.util.List;
+
+/** An OCI image index or Docker manifest list: one manifest per platform. */
+public record ImageIndex(String mediaType, List<Descriptor> manifests) {
+    public ImageIndex {
+        manifests = List.copyOf(manifests);
+    }
+}

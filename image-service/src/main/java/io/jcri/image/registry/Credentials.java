@@ -1,0 +1,58 @@
+package io.jcri.image.registry;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * Credentials for one registry, shaped like the CRI {@code AuthConfig}: a user name and password (or their
+ * base64 {@code auth} form), an identity token to exchange for a registry token, or a registry token used
+ * as bearer token directly.
+ */
+public record Credentials(String username, String password, String identityToken, String registryToken) {
+    public static final Credentials NONE = new Credentials("", "", "", "");
+
+    public Credentials {
+        username = username == null ? "" : username;
+        password = password == null ? "" : password;
+        identityToken = identityToken == null ? "" : identityToken;
+        registryToken = registryToken == null ? "" : registryToken;
+    }
+
+    public static Credentials basic(String username, String password) {
+        return new Credentials(username, password, "", "");
+    }
+
+    /**
+     * From CRI AuthConfig fields; {@code auth} is base64 {@code user:password} and wins when username is empty.
+     */
+    public static Credentials fromAuthConfig(String username, String password, String auth, String identityToken,
+                                             String registryToken) {
+        if ((username == null || username.isEmpty()) && auth != null && !auth.isEmpty()) {
+            String decoded = new String(Base64.getDecoder().decode(auth.trim()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException("auth is not base64 of user:password");
+            }
+            username = decoded.substring(0, colon);
+            password = decoded.substring(colon + 1);
+        }
+        return new Credentials(username, password, identityToken, registryToken);
+    }
+
+    public boolean isEmpty() {
+        return username.isEmpty() && identityToken.isEmpty() && registryToken.isEmpty();
+    }
+
+    public boolean hasBasic() {
+        return !username.isEmpty();
+    }
+
+    public String basicHeader() {
+        return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public String toString() {
+        return isEmpty() ? "Credentials[none]" : "Credentials[user=" + username + ", secrets redacted]";
+    }
+}

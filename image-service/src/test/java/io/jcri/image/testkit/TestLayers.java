@@ -1,0 +1,129 @@
+package io.jcri.image.testkit;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** Ready-made layer tars: busybox, the whiteout/link scenario, and big generated content. */
+public final class TestLayers {
+    public static final Path BUSYBOX = Path.of("/bin/busybox");
+    public static final List<String> BUSYBOX_APPLETS =
+            List.of("sh", "ls", "cat", "echo", "true", "false", "sleep", "id", "env", "ps", "mkdir", "rm", "touch");
+
+    private TestLayers() {
+    }
+
+    /** Debian's static busybox at /bin/busybox with symlinks for common applets, plus /etc/passwd. */
+    public static byte[] busyboxTar() {
+        byte[] busybox;
+        try {
+            busybox = Files.readAllBytes(BUSYBOX);
+        } catch (IOException e) {
+            throw new UncheckedIOException(BUSYBOX + " missing: apt-get install busybox-static", e);
+        }
+        return TarWriter.bytes(t -> {
+            t.dir("bin").dir("etc").dir("tmp", 01777, 0, 0);
+            t.file("bin/busybox", busybox, 0755, 0, 0);
+            for (String applet : BUSYBOX_APPLETS) {
+                t.symlink("bin/" + applet, "busybox");
+            }
+            t.file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n");
+            t.file("etc/group", "root:x:0:\nnogroup:x:65534:\n");
+        });
+    }
+
+    public static TestLayer busybox() {
+        return TestLayer.gzip(busyboxTar());
+    }
+
+    /**
+     * Lower layer of the overlay scenario: {@code a/keep}, {@code a/gone}, {@code opq/old}, {@code hl/target}.
+     */
+    public static byte[] scenarioLower() {
+        return TarWriter.bytes(t -> t
+                .dir("a").file("a/keep", "keep").file("a/gone", "gone")
+                .dir("opq").file("opq/old", "old")
+                .dir("hl").file("hl/target", "target"));
+    }
+
+    /**
+     * Upper layer: deletes {@code a/gone}, makes {@code opq} opaque with {@code opq/new}, adds a hardlink, a
+     * symlink pointing out of the rootfs (harmless: never followed at unpack), a fifo, a device, a setuid file
+     * with owner, an xattr (PAX SCHILY.xattr) and a fixed mtime.
+     */
+    public static byte[] scenarioUpper() {
+        return TarWriter.bytes(t -> {
+            t.mtime(1_600_000_000L);
+            t.whiteout("a", "gone");
+            t.dir("opq").opaque("opq").file("opq/new", "new");
+            t.dir("f").file("f/original", "shared inode".getBytes(StandardCharsets.UTF_8), 0640, 1000, 1001);
+            t.hardlink("f/link", "f/original");
+            t.symlink("f/passwd", "/etc/passwd");
+            t.fifo("f/fifo");
+            t.charDevice("f/null", 1, 3);
+            t.file("f/suid", "#!/bin/sh\n".getBytes(StandardCharsets.UTF_8), 04755, 0, 0);
+            t.file("f/xattr", "x".getBytes(StandardCharsets.UTF_8), 0644, 0, 0,
+                    Map.of("user.jcri", "value".getBytes(StandardCharsets.UTF_8),
+                            "trusted.bin", new byte[]{0, (byte) 0xff, 1}));
+        });
+    }
+
+    /**
+     * Writes a big layer tar of {@code bytes} total: {@code smallFiles} files of 1-8 KiB of text-like data, the
+     * rest as incompressible random files of up to 32 MiB.
+     */
+    public static void bigTar(OutputStream out, long bytes, int smallFiles, long seed) throws IOException {
+        Random random = new Random(seed);
+        TarWriter t = new TarWriter(out);
+        long written = 0;
+        t.dir("small");
+        byte[] words = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < smallFiles; i++) {
+            if (i % 1000 == 0) {
+                t.dir("small/d" + i / 1000);
+            }
+            int size = 1024 + random.nextInt(7 * 1024);
+            byte[] b = new byte[size];
+            for (int j = 0; j < size; j++) {
+                b[j] = words[(j + random.nextInt(4)) % words.length];
+            }
+            t.file("small/d" + i / 1000 + "/f" + i, b, 0644, 0, 0);
+            written += size;
+        }
+        t.dir("big");
+        byte[] chunk = new byte[1 << 20];
+        int n = 0;
+        while (written < bytes) {
+            long size = Math.min(32L << 20, bytes - written);
+            try (OutputStream f = t.fileStream("big/blob" + n++, size, 0644)) {
+                long left = size;
+                while (left > 0) {
+                    random.nextBytes(chunk);
+                    int c = (int) Math.min(chunk.length, left);
+                    f.write(chunk, 0, c);
+                    left -= c;
+                }
+            }
+            written += size;
+        }
+        t.finish();
+    }
+
+    /** A generated image of about {@code totalBytes} unpacked in {@code layerCount} layers (for the benchmark). */
+    public static TestImageBuilder bigImage(long totalBytes, int layerCount, long seed) throws IOException {
+        TestImageBuilder b = TestImageBuilder.image().layer(busybox());
+        for (int i = 0; i < layerCount; i++) {
+            java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
+            bigTar(bos, totalBytes / layerCount, i % 2 == 0 ? 5000 : 0, seed + i);
+            b.layer(TestLayer.gzip(bos.toByteArray()));
+        }
+        return b;
+    }
+}
