@@ -37,17 +37,30 @@ final class V2Cgroup implements Cgroup {
         for (Path name : relative) {
             Set<String> available = words(CgroupFiles.read(current, "cgroup.controllers"));
             Set<String> enabled = words(CgroupFiles.read(current, "cgroup.subtree_control"));
-            for (String controller : CONTROLLERS) {
-                if (available.contains(controller) && !enabled.contains(controller)) {
-                    try {
-                        CgroupFiles.write(current, "cgroup.subtree_control", "+" + controller);
-                    } catch (CgroupException e) {
-                        LOG.log(System.Logger.Level.DEBUG, "cannot enable {0} in {1}: {2}", controller, current,
-                                e.getMessage());
-                    }
-                }
+            List<String> missing = CONTROLLERS.stream()
+                    .filter(c -> available.contains(c) && !enabled.contains(c))
+                    .map(c -> "+" + c)
+                    .toList();
+            if (!missing.isEmpty()) {
+                delegate(current, missing);
             }
             current = current.resolve(name);
+        }
+    }
+
+    /** All at once, as runc does; if the kernel refuses the batch, each on its own so the others still apply. */
+    private static void delegate(Path cgroup, List<String> controllers) {
+        try {
+            CgroupFiles.write(cgroup, "cgroup.subtree_control", String.join(" ", controllers));
+        } catch (CgroupException batch) {
+            for (String controller : controllers) {
+                try {
+                    CgroupFiles.write(cgroup, "cgroup.subtree_control", controller);
+                } catch (CgroupException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "cannot enable {0} in {1}: {2}", controller, cgroup,
+                            e.getMessage());
+                }
+            }
         }
     }
 

@@ -1,0 +1,88 @@
+package io.jcri.runtime.cgroup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Against the real cgroup2 mount. On this (hybrid) machine it has no domain controllers, only hugetlb (which has
+ * no v1 hierarchy here), so cpu/memory/pids limits cannot be written: those formats are covered by
+ * {@link V2CgroupFilesTest}. Creation, delegation, membership, cgroup.kill and removal are real.
+ */
+class V2CgroupRealTest {
+    private Path unified;
+    private CgroupManager manager;
+    private String parent;
+    private RealProcesses processes;
+    private boolean hugetlbWasDelegated;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        unified = CgroupMounts.ofThisProcess().unified();
+        assumeTrue(unified != null && Files.isWritable(unified.resolve("cgroup.procs")), "no writable cgroup2");
+        manager = new CgroupManager(CgroupMode.V2, CgroupDriver.CGROUPFS, Map.of(), unified);
+        parent = RealProcesses.uniqueParent();
+        processes = new RealProcesses();
+        hugetlbWasDelegated = Files.readString(unified.resolve("cgroup.subtree_control")).contains("hugetlb");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (processes == null) {
+            return;
+        }
+        processes.close();
+        manager.forParent(parent).destroy();
+        if (!hugetlbWasDelegated) {
+            try {
+                Files.writeString(unified.resolve("cgroup.subtree_control"), "-hugetlb");
+            } catch (java.io.IOException busy) {
+                // another user of the unified hierarchy uses it now; leave it on
+            }
+        }
+    }
+
+    @Test
+    void membershipKillAndRemoval() throws Exception {
+        Cgroup cgroup = manager.forContainer(parent, "ctr");
+        cgroup.create();
+        assertThat(unified.resolve(parent).resolve("ctr")).isDirectory();
+        Process sleep = processes.start("sleep", "300");
+        cgroup.addProcess(sleep.pid());
+        assertThat(RealProcesses.cgroupsOf(sleep.pid())).contains("0::/" + parent + "/ctr");
+        assertThat(cgroup.pids()).containsExactly(sleep.pid());
+        assertThat(cgroup.stats().cpuUsageNanos()).isGreaterThanOrEqualTo(0);
+        assertThatThrownBy(() -> cgroup.addThread(RealProcesses.threadId()))
+                .isInstanceOf(UnsupportedOperationException.class);
+
+        cgroup.killAll(); // cgroup.kill
+        assertThat(RealProcesses.exitsWithin(sleep, 10)).isTrue();
+        assertThat(sleep.exitValue()).isEqualTo(137);
+        cgroup.destroy();
+        assertThat(unified.resolve(parent).resolve("ctr")).doesNotExist();
+    }
+
+    @Test
+    void hugetlbIsTheOneControllerThatCanBeDelegatedHere() throws Exception {
+        List<String> controllers = List.of(Files.readString(unified.resolve("cgroup.controllers")).strip()
+                .split("\\s+"));
+        assumeTrue(controllers.contains("hugetlb"), "no hugetlb controller on cgroup2 here");
+        Cgroup cgroup = manager.forContainer(parent, "ctr");
+        cgroup.create();
+        Path dir = unified.resolve(parent).resolve("ctr");
+        assertThat(Files.readString(unified.resolve(parent).resolve("cgroup.subtree_control"))).contains("hugetlb");
+        cgroup.apply(Resources.builder().hugepageLimits(Map.of("2MB", 4L << 20)).build());
+        assertThat(Files.readString(dir.resolve("hugetlb.2MB.max")).strip()).isEqualTo("4194304");
+        assertThatThrownBy(() -> cgroup.apply(Resources.builder().memoryLimit(1L << 30).build()))
+                .isInstanceOf(CgroupException.class).hasMessageContaining("memory.max");
+        cgroup.destroy();
+    }
+}
