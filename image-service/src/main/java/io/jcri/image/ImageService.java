@@ -102,20 +102,25 @@ public final class ImageService implements AutoCloseable {
         ImageReference ref = ImageReference.parse(reference);
         long started = System.nanoTime();
         ImageMetadataStore.PutResult put;
+        Exception failure = null;
+        put = null;
         gcLock.readLock().lock();
         try {
             ImageRecord pulled = puller.pull(ref, credentials == null ? Credentials.NONE : credentials);
             put = metadata.put(pulled);
-        } catch (InvalidReferenceException e) {
-            throw e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ImagePullException("pull of " + ref + " interrupted", e);
         } catch (Exception e) {
-            LOG.log(Level.WARNING, "pull of " + ref + " failed after " + millisSince(started) + " ms: " + e.getMessage());
-            throw new ImagePullException("failed to pull " + ref + ": " + e.getMessage(), e);
+            failure = e;
         } finally {
             gcLock.readLock().unlock();
+        }
+        if (failure != null) {
+            LOG.log(Level.WARNING, "pull of " + ref + " failed after " + millisSince(started) + " ms: "
+                    + failure.getMessage());
+            discardLeftovers(ref);
+            if (failure instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new ImagePullException("failed to pull " + ref + ": " + failure.getMessage(), failure);
         }
         if (!put.orphaned().isEmpty()) {
             gcLock.writeLock().lock();
@@ -231,6 +236,18 @@ public final class ImageService implements AutoCloseable {
             return metadata.byIdPrefix(reference);
         }
         return Optional.empty();
+    }
+
+    /** A failed pull may have committed manifests, a config or some layers no image references: drop them. */
+    private void discardLeftovers(ImageReference ref) {
+        gcLock.writeLock().lock();
+        try {
+            collectGarbage();
+        } catch (IOException e) {
+            LOG.warning("cleanup after failed pull of " + ref + " failed: " + e);
+        } finally {
+            gcLock.writeLock().unlock();
+        }
     }
 
     /** Mark and sweep: whatever no remaining image references goes. Caller holds the write lock. */

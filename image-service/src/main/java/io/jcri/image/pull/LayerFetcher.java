@@ -108,7 +108,11 @@ public final class LayerFetcher {
         try {
             MessageDigest diffHasher = diffId.newHasher();
             InputStream tar = new DigestInputStream(Compression.decompress(compressed), diffHasher);
-            LayerUnpacker.unpack(tar, work);
+            try {
+                LayerUnpacker.unpack(tar, work);
+            } catch (IOException unpackFailure) {
+                throw blameContent(unpackFailure, compressed, ingest, layer);
+            }
             tar.transferTo(java.io.OutputStream.nullOutputStream()); // trailing blocks count for the diff id
             compressed.transferTo(java.io.OutputStream.nullOutputStream());
             if (ingest != null) {
@@ -125,6 +129,28 @@ public final class LayerFetcher {
                 store.discardWorkDir(work);
             }
         }
+    }
+
+    /**
+     * An unpack error on bytes that do not match their digest is a transfer problem, not a bad layer: report the
+     * mismatch (the cause an operator can act on) when the rest of the blob shows it.
+     */
+    private static IOException blameContent(IOException unpackFailure, InputStream compressed,
+                                            ContentStore.Ingest ingest, Descriptor layer) {
+        if (ingest == null) {
+            return unpackFailure;
+        }
+        try {
+            compressed.transferTo(java.io.OutputStream.nullOutputStream());
+            ingest.verify();
+        } catch (ContentMismatchException mismatch) {
+            mismatch.addSuppressed(unpackFailure);
+            return mismatch;
+        } catch (IOException other) {
+            unpackFailure.addSuppressed(other);
+        }
+        return new IOException("layer " + layer.digest() + " cannot be unpacked: " + unpackFailure.getMessage(),
+                unpackFailure);
     }
 
     /** Copies everything read into the ingest (which hashes and size-checks it) and reports progress. */

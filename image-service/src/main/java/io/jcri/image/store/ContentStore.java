@@ -200,8 +200,8 @@ public final class ContentStore {
             return written;
         }
 
-        /** Verifies size and digest, fsyncs, and renames into place. */
-        public void commit() throws IOException {
+        /** Checks size and digest of what was written; the ingest cannot be committed afterwards. */
+        public void verify() throws ContentMismatchException {
             if (written != descriptor.size()) {
                 throw new ContentMismatchException("blob " + descriptor.digest() + " has " + written
                         + " bytes, its descriptor says " + descriptor.size());
@@ -209,6 +209,11 @@ public final class ContentStore {
             if (!descriptor.digest().matches(hasher)) {
                 throw new ContentMismatchException("blob content does not match its digest " + descriptor.digest());
             }
+        }
+
+        /** Verifies size and digest, fsyncs, and renames into place. */
+        public void commit() throws IOException {
+            verify();
             channel.force(true);
             channel.close();
             Path target = blobPath(descriptor.digest());

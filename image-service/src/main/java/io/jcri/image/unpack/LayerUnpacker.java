@@ -85,10 +85,11 @@ public final class LayerUnpacker {
             if (base.equals(OPAQUE)) {
                 Native.lsetxattr(abs(parent), "trusted.overlay.opaque", OPAQUE_VALUE);
             } else {
-                String hidden = join(parent, base.substring(WHITEOUT_PREFIX.length()));
-                if (hidden.equals(parent) || base.length() == WHITEOUT_PREFIX.length()) {
+                String hiddenName = base.substring(WHITEOUT_PREFIX.length());
+                if (hiddenName.isEmpty() || hiddenName.equals(".") || hiddenName.equals("..")) {
                     throw new UnsafeLayerException("invalid whiteout entry \"" + e.name() + "\"");
                 }
+                String hidden = join(parent, hiddenName);
                 removeExisting(hidden);
                 Native.mknod(abs(hidden), Native.S_IFCHR, 0);
             }

@@ -1,0 +1,157 @@
+package io.jcri.image.unpack;
+
+import io.jcri.image.testkit.TarWriter;
+import io.jcri.image.testkit.TestLayers;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LayerUnpackerTest {
+    private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+    private static final int S_IFMT = 0170000;
+
+    @TempDir
+    Path base;
+    Path root;
+    Path outside;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        root = Files.createDirectory(base.resolve("root"));
+        outside = Files.writeString(base.resolve("outside"), "untouched");
+    }
+
+    private void unpack(byte[] tar) throws IOException {
+        LayerUnpacker.unpack(new ByteArrayInputStream(tar), root);
+    }
+
+    private static Object attr(Path p, String name) throws IOException {
+        return Files.getAttribute(p, "unix:" + name, NOFOLLOW);
+    }
+
+    @Test
+    void convertsWhiteoutsAndKeepsEveryFileKind() throws IOException {
+        unpack(TestLayers.scenarioUpper());
+
+        Path gone = root.resolve("a/gone");
+        assertThat((int) attr(gone, "mode") & S_IFMT).isEqualTo(Native.S_IFCHR);
+        assertThat((long) attr(gone, "rdev")).isZero();
+        assertThat(root.resolve("a/.wh.gone")).doesNotExist();
+
+        assertThat(Native.lgetxattr(root.resolve("opq").toString(), "trusted.overlay.opaque"))
+                .isEqualTo("y".getBytes(StandardCharsets.US_ASCII));
+        assertThat(root.resolve("opq/.wh..wh..opq")).doesNotExist();
+        assertThat(root.resolve("opq/new")).hasContent("new");
+
+        Path original = root.resolve("f/original");
+        Path link = root.resolve("f/link");
+        assertThat(attr(link, "ino")).isEqualTo(attr(original, "ino"));
+        assertThat(attr(original, "nlink")).isEqualTo(2);
+        assertThat(attr(original, "uid")).isEqualTo(1000);
+        assertThat(attr(original, "gid")).isEqualTo(1001);
+        assertThat((int) attr(original, "mode") & 07777).isEqualTo(0640);
+
+        assertThat(Files.readSymbolicLink(root.resolve("f/passwd")).toString()).isEqualTo("/etc/passwd");
+        assertThat((int) attr(root.resolve("f/fifo"), "mode") & S_IFMT).isEqualTo(Native.S_IFIFO);
+        assertThat((int) attr(root.resolve("f/null"), "mode") & S_IFMT).isEqualTo(Native.S_IFCHR);
+        assertThat((long) attr(root.resolve("f/null"), "rdev")).isEqualTo(Native.makedev(1, 3));
+        assertThat((int) attr(root.resolve("f/suid"), "mode") & 07777).isEqualTo(04755);
+
+        assertThat(Native.lgetxattr(root.resolve("f/xattr").toString(), "user.jcri"))
+                .isEqualTo("value".getBytes(StandardCharsets.UTF_8));
+        assertThat(Native.lgetxattr(root.resolve("f/xattr").toString(), "trusted.bin"))
+                .isEqualTo(new byte[]{0, (byte) 0xff, 1});
+
+        FileTime t = FileTime.fromMillis(1_600_000_000_000L);
+        assertThat(Files.getLastModifiedTime(original, NOFOLLOW)).isEqualTo(t);
+        assertThat(Files.getLastModifiedTime(root.resolve("f/passwd"), NOFOLLOW)).isEqualTo(t);
+        assertThat(Files.getLastModifiedTime(root.resolve("f"), NOFOLLOW)).isEqualTo(t); // set after children
+    }
+
+    @Test
+    void readsLongNamesAndReplacesEntries() throws IOException {
+        String longName = "d/" + "n".repeat(150);
+        unpack(TarWriter.bytes(t -> t.dir("d").file(longName, "long")
+                .symlink("d/x", "/nowhere").file("d/x", "file replaces symlink")
+                .dir("d/y").file("d/y/child", "c").file("d/y", "file replaces dir")));
+        assertThat(root.resolve(longName)).hasContent("long");
+        assertThat(root.resolve("d/x")).isRegularFile().hasContent("file replaces symlink");
+        assertThat(root.resolve("d/y")).isRegularFile().hasContent("file replaces dir");
+    }
+
+    @Test
+    void confinesAbsolutePathsToTheRoot() throws IOException {
+        String abs = base.resolve("abs-target").toString();
+        unpack(TarWriter.bytes(t -> t.file(abs, "confined")));
+        assertThat(base.resolve("abs-target")).doesNotExist();
+        assertThat(root.resolve(abs.substring(1))).hasContent("confined");
+    }
+
+    private void assertRefused(TarWriter.TarContent content, String message) throws IOException {
+        assertThatThrownBy(() -> unpack(TarWriter.bytes(content)))
+                .isInstanceOf(UnsafeLayerException.class)
+                .hasMessageContaining(message);
+        try (var s = Files.list(base)) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("root", "outside");
+        }
+        assertThat(outside).hasContent("untouched");
+        assertThat(attr(outside, "nlink")).isEqualTo(1);
+    }
+
+    @Test
+    void refusesDotDotEscape() throws IOException {
+        assertRefused(t -> t.file("../escape", "x"), "outside the layer root");
+        assertRefused(t -> t.file("a/../../escape", "x"), "outside the layer root");
+        assertRefused(t -> t.file("./../outside", "overwritten"), "outside the layer root");
+    }
+
+    @Test
+    void refusesWritingThroughSymlinkedParent() throws IOException {
+        assertRefused(t -> t.symlink("up", "..").file("up/escape", "x"), "through symlink");
+        assertRefused(t -> t.symlink("abs", base.toString()).file("abs/outside", "overwritten"), "through symlink");
+        assertRefused(t -> t.symlink("deep", "/").dir("deep/tmp"), "through symlink");
+        assertRefused(t -> t.dir("a").symlink("a/b", "../..").file("a/b/escape", "x"), "through symlink");
+    }
+
+    @Test
+    void refusesWhiteoutsAndOpaqueMarkersThroughSymlinks() throws IOException {
+        assertRefused(t -> t.symlink("l", base.toString()).whiteout("l", "outside"), "through symlink");
+        assertRefused(t -> t.symlink("l", base.toString()).opaque("l"), "through symlink");
+        assertRefused(t -> t.whiteout("", ".."), "invalid whiteout");
+    }
+
+    @Test
+    void refusesHardlinksPointingOut() throws IOException {
+        assertRefused(t -> t.hardlink("hl", "../outside"), "outside the layer root");
+        assertRefused(t -> t.hardlink("hl", base.resolve("outside").toString()), "hardlink target");
+        assertRefused(t -> t.hardlink("hl", "/outside"), "not an earlier file");
+        assertRefused(t -> t.symlink("s", base.toString()).hardlink("hl", "s/outside"), "not inside a real directory");
+        assertRefused(t -> t.file("f", "x").symlink("s", base.toString()).hardlink("s/outside", "f"), "through symlink");
+    }
+
+    @Test
+    void refusesCorruptTar() {
+        byte[] tar = TarWriter.bytes(t -> t.file("a", "x"));
+        tar[10] ^= 0x55;
+        assertThatThrownBy(() -> unpack(tar)).hasMessageContaining("checksum");
+    }
+
+    @Test
+    void keepsBinaryPaxXattrValues() throws IOException {
+        byte[] cap = {1, 0, 0, 2, (byte) 0x80, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        unpack(TarWriter.bytes(t -> t.file("ping", new byte[]{1}, 0755, 0, 0, Map.of("security.capability", cap))));
+        assertThat(Native.lgetxattr(root.resolve("ping").toString(), "security.capability")).isEqualTo(cap);
+    }
+}
