@@ -18,6 +18,13 @@ public interface Cgroup {
      */
     void addThread(long tid);
 
+    /**
+     * Denies every device except {@code allowed} (v1 devices controller). Returns false where this cannot be
+     * enforced: on cgroup v2 device access is an eBPF program attached to the cgroup, which jcri does not load
+     * yet; the caller decides whether to go on.
+     */
+    boolean restrictDevices(List<DeviceRule> allowed);
+
     void addProcess(long pid);
 
     /** Processes (thread group ids) in this cgroup, not its descendants. */
@@ -27,7 +34,10 @@ public interface Cgroup {
 
     long oomKillCount();
 
-    /** SIGKILL to every process, without letting any fork away meanwhile. Does not wait for them to die. */
+    /**
+     * SIGKILL to every process, without letting any fork away meanwhile (v1 freezes the cgroup first, so no JVM
+     * thread may be in it then). Does not wait for them to die.
+     */
     void killAll();
 
     /** Removes the cgroup (and any sub-cgroups), waiting a bounded time for dying processes to leave. */

@@ -132,6 +132,16 @@ final class V1Cgroup implements Cgroup {
     }
 
     @Override
+    public boolean restrictDevices(List<DeviceRule> allowed) {
+        Path devices = dir("devices");
+        CgroupFiles.write(devices, "devices.deny", "a");
+        for (DeviceRule rule : allowed) {
+            CgroupFiles.write(devices, "devices.allow", rule.toV1());
+        }
+        return true;
+    }
+
+    @Override
     public void addThread(long tid) {
         for (Path dir : distinctDirs()) {
             CgroupFiles.write(dir, "tasks", Long.toString(tid));

@@ -80,6 +80,13 @@ final class V2Cgroup implements Cgroup {
     }
 
     @Override
+    public boolean restrictDevices(List<DeviceRule> allowed) {
+        LOG.log(System.Logger.Level.WARNING, "device access of {0} is not restricted: cgroup v2 needs a "
+                + "BPF_CGROUP_DEVICE program for that", dir);
+        return false;
+    }
+
+    @Override
     public void addProcess(long pid) {
         CgroupFiles.write(dir, "cgroup.procs", Long.toString(pid));
     }

@@ -11,37 +11,52 @@ import java.util.List;
  * {@link #compile()} turns it into the BPF program the launcher hands to {@code seccomp(2)}.
  */
 public final class SeccompProfile {
+    /** {@code SECCOMP_FILTER_FLAG_*} bits for {@code seccomp(SECCOMP_SET_MODE_FILTER, flags, prog)}. */
+    public static final int FLAG_LOG = 2;
+    public static final int FLAG_SPEC_ALLOW = 4;
+    public static final int FLAG_WAIT_KILLABLE_RECV = 32;
+
     private static final SeccompProfile UNCONFINED = new SeccompProfile(true, SeccompAction.ALLOW, List.of(),
-            List.of());
+            List.of(), 0);
+    private static final SeccompProfile RUNTIME_DEFAULT = DefaultSeccompProfile.build(CapabilitySet.DEFAULT_MASK);
 
     private final boolean unconfined;
     private final SeccompAction defaultAction;
     private final List<SeccompArch> architectures;
     private final List<SeccompRule> rules;
+    private final int flags;
+    private volatile byte[] program;
 
     private SeccompProfile(boolean unconfined, SeccompAction defaultAction, List<SeccompArch> architectures,
-            List<SeccompRule> rules) {
+            List<SeccompRule> rules, int flags) {
         this.unconfined = unconfined;
         this.defaultAction = defaultAction;
         this.architectures = List.copyOf(architectures);
         this.rules = List.copyOf(rules);
+        this.flags = flags;
     }
 
     /** An empty architecture list means the native one only, as libseccomp does. */
     public static SeccompProfile of(SeccompAction defaultAction, List<SeccompArch> architectures,
             List<SeccompRule> rules) {
+        return of(defaultAction, architectures, rules, 0);
+    }
+
+    public static SeccompProfile of(SeccompAction defaultAction, List<SeccompArch> architectures,
+            List<SeccompRule> rules, int flags) {
         List<SeccompArch> arches = architectures.isEmpty() ? List.of(SeccompArch.X86_64) : architectures;
-        return new SeccompProfile(false, defaultAction, arches, rules);
+        return new SeccompProfile(false, defaultAction, arches, rules, flags);
     }
 
     /** containerd's default profile for a container with containerd's default capability set. */
     public static SeccompProfile runtimeDefault() {
-        return runtimeDefault(CapabilitySet.DEFAULT_MASK);
+        return RUNTIME_DEFAULT;
     }
 
     /** containerd's default profile; capability-dependent rules follow {@code boundingCaps}. */
     public static SeccompProfile runtimeDefault(long boundingCaps) {
-        return DefaultSeccompProfile.build(boundingCaps);
+        return boundingCaps == CapabilitySet.DEFAULT_MASK ? RUNTIME_DEFAULT
+                : DefaultSeccompProfile.build(boundingCaps);
     }
 
     public static SeccompProfile unconfined() {
@@ -76,11 +91,24 @@ public final class SeccompProfile {
         return rules;
     }
 
-    /** The filter as an array of 8-byte little-endian {@code struct sock_filter}. */
+    /**
+     * {@code SECCOMP_FILTER_FLAG_*} the profile asks for (OCI {@code flags}). TSYNC is never among them: the
+     * launcher filters its own single-use thread, whose child inherits the filter.
+     */
+    public int flags() {
+        return flags;
+    }
+
+    /** The filter as an array of 8-byte little-endian {@code struct sock_filter}; compiled once per profile. */
     public byte[] compile() {
         if (unconfined) {
             throw new IllegalStateException("an unconfined profile has no filter: install none");
         }
-        return SeccompCompiler.compile(this);
+        byte[] compiled = program;
+        if (compiled == null) {
+            compiled = SeccompCompiler.compile(this);
+            program = compiled;
+        }
+        return compiled.clone();
     }
 }

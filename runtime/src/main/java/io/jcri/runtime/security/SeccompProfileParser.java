@@ -55,7 +55,21 @@ final class SeccompProfileParser {
         for (JsonNode syscall : root.path("syscalls")) {
             rules.add(rule(syscall, position++));
         }
-        return SeccompProfile.of(defaultAction, arches, rules);
+        int flags = 0;
+        for (JsonNode flag : root.path("flags")) {
+            flags |= flag(flag.asText());
+        }
+        return SeccompProfile.of(defaultAction, arches, rules, flags);
+    }
+
+    private static int flag(String name) {
+        return switch (name) {
+            case "SECCOMP_FILTER_FLAG_TSYNC" -> 0; // meaningless for a filter installed on a single-use thread
+            case "SECCOMP_FILTER_FLAG_LOG" -> SeccompProfile.FLAG_LOG;
+            case "SECCOMP_FILTER_FLAG_SPEC_ALLOW" -> SeccompProfile.FLAG_SPEC_ALLOW;
+            case "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV" -> SeccompProfile.FLAG_WAIT_KILLABLE_RECV;
+            default -> throw new IllegalArgumentException("unknown seccomp flag \"" + name + "\"");
+        };
     }
 
     private static void addArch(List<SeccompArch> arches, String name) {

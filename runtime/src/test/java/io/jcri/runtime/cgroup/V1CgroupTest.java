@@ -79,6 +79,29 @@ class V1CgroupTest {
     }
 
     @Test
+    void devicesAreDeniedExceptTheStandardNodes() throws Exception {
+        Cgroup cgroup = manager.forContainer(parent, "ctr");
+        cgroup.create();
+        Path devices = Path.of("/sys/fs/cgroup/devices", parent, "ctr");
+        assertThat(read(devices, "devices.list")).isEqualTo("a *:* rwm");
+        assertThat(cgroup.restrictDevices(DeviceRule.DEFAULT_ALLOWED)).isTrue();
+        assertThat(Files.readAllLines(devices.resolve("devices.list"))).containsExactlyInAnyOrderElementsOf(
+                DeviceRule.DEFAULT_ALLOWED.stream().map(DeviceRule::toV1).toList());
+
+        // root in the cgroup may open /dev/null but not a block device the host lets root open
+        assumeTrue(Files.exists(Path.of("/dev/loop0")));
+        Process outside = processes.start("sh", "-c", "exec 3</dev/loop0");
+        assertThat(RealProcesses.exitsWithin(outside, 10)).isTrue();
+        assertThat(outside.exitValue()).isZero();
+        Process allowed = processes.startFromThreadIn(cgroup, "sh", "-c", "exec 3</dev/null");
+        assertThat(RealProcesses.exitsWithin(allowed, 10)).isTrue();
+        assertThat(allowed.exitValue()).isZero();
+        Process denied = processes.startFromThreadIn(cgroup, "sh", "-c", "exec 3</dev/loop0");
+        assertThat(RealProcesses.exitsWithin(denied, 10)).isTrue();
+        assertThat(denied.exitValue()).isNotZero();
+    }
+
+    @Test
     void whatV1CannotDo() {
         Cgroup cgroup = manager.forContainer(parent, "ctr");
         cgroup.create();

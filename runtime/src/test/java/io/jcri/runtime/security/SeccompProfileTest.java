@@ -208,6 +208,23 @@ class SeccompProfileTest {
     }
 
     @Test
+    void flagsAndCompileOnce() {
+        SeccompProfile flagged = SeccompProfile.fromJson("""
+                {"defaultAction": "SCMP_ACT_ERRNO",
+                 "flags": ["SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_TSYNC"]}
+                """);
+        assertThat(flagged.flags()).isEqualTo(SeccompProfile.FLAG_LOG | SeccompProfile.FLAG_SPEC_ALLOW);
+        assertThatThrownBy(() -> SeccompProfile.fromJson("""
+                {"defaultAction": "SCMP_ACT_ERRNO", "flags": ["SECCOMP_FILTER_FLAG_NEW_LISTENER"]}"""))
+                .hasMessageContaining("SECCOMP_FILTER_FLAG_NEW_LISTENER");
+        assertThat(SeccompProfile.runtimeDefault()).isSameAs(SeccompProfile.runtimeDefault());
+        byte[] first = SeccompProfile.runtimeDefault().compile();
+        first[0] = 0x7f;
+        assertThat(SeccompProfile.runtimeDefault().compile()[0]).as("callers get copies").isNotEqualTo(0x7f);
+        assertThat(SeccompProfile.runtimeDefault().flags()).isZero();
+    }
+
+    @Test
     void parsesDockerArchMap() {
         SeccompProfile docker = SeccompProfile.fromJson("""
                 {"defaultAction": "SCMP_ACT_ERRNO",
