@@ -1,6 +1,6 @@
 package io.jcri.runtime;
 
-import io.jcri.runtime.launch.CgroupHandle;
+import io.jcri.runtime.cgroup.Cgroup;
 import io.jcri.runtime.state.ContainerRecord;
 import io.jcri.runtime.supervise.Exit;
 
@@ -9,12 +9,12 @@ import java.util.concurrent.CompletableFuture;
 /** The daemon's live view of one container: its persisted record plus process handles. Guarded by itself. */
 final class Container {
     ContainerRecord record;
-    final CgroupHandle cgroup;
+    final Cgroup cgroup;
     int pidfd = -1;
     CompletableFuture<Exit> exit = new CompletableFuture<>();
     long oomKillsAtStart;
 
-    Container(ContainerRecord record, CgroupHandle cgroup) {
+    Container(ContainerRecord record, Cgroup cgroup) {
         this.record = record;
         this.cgroup = cgroup;
     }

@@ -1,12 +1,15 @@
 package io.jcri.runtime;
 
-import io.jcri.runtime.launch.CgroupHandle;
+import io.jcri.runtime.cgroup.Cgroup;
+import io.jcri.runtime.cgroup.CgroupManager;
+import io.jcri.runtime.cgroup.CgroupStats;
+import io.jcri.runtime.cgroup.Resources;
 import io.jcri.runtime.launch.ContainerLauncher;
+import io.jcri.runtime.security.MaskedPaths;
 import io.jcri.runtime.launch.ExecLauncher;
 import io.jcri.runtime.launch.LaunchSecurity;
 import io.jcri.runtime.launch.NamespacePlan;
 import io.jcri.runtime.launch.Stdio;
-import io.jcri.runtime.launch.TemporaryV1Cgroup;
 import io.jcri.runtime.launch.Undo;
 import io.jcri.runtime.pod.PodNamespaceStore;
 import io.jcri.runtime.state.ContainerRecord;
@@ -58,6 +61,7 @@ public final class ContainerRuntime implements AutoCloseable {
     private final Reaper reaper;
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
     private final boolean procPidnsSupported;
+    private final CgroupManager cgroups;
 
     public ContainerRuntime(RuntimeOptions options) {
         this.options = options;
@@ -72,6 +76,7 @@ public final class ContainerRuntime implements AutoCloseable {
         }
         store = new StateStore(options.stateDir());
         pods = new PodNamespaceStore(options.stateDir());
+        cgroups = CgroupManager.detect(options.cgroupDriver());
         reaper = new Reaper();
         procPidnsSupported = !options.forceProcFallback() && ProcProbe.pidnsSupported();
     }
@@ -100,7 +105,7 @@ public final class ContainerRuntime implements AutoCloseable {
     public ContainerState create(ContainerSpec spec) {
         if (containers.containsKey(spec.id())) throw new IllegalStateException("container exists: " + spec.id());
         String parent = spec.cgroupParent() != null ? spec.cgroupParent() : options.cgroupParent();
-        CgroupHandle cgroup = cgroupFor(parent, spec.id());
+        Cgroup cgroup = cgroupFor(parent, spec.id());
         Path dir = containerDir(spec.id());
         try (Undo undo = new Undo()) {
             Files.createDirectories(dir.resolve("upper"));
@@ -142,9 +147,9 @@ public final class ContainerRuntime implements AutoCloseable {
             try (NamespacePlan ns = NamespacePlan.resolve(spec.namespaces(), podNs, targetPid)) {
                 boolean privileged = spec.security().privileged();
                 List<String> masked = privileged ? List.of() : orDefault(spec.security().maskedPaths(),
-                        ContainerLauncher.defaultMaskedPaths());
+                        MaskedPaths.masked(false));
                 List<String> readonly = privileged ? List.of() : orDefault(spec.security().readonlyPaths(),
-                        ContainerLauncher.defaultReadonlyPaths());
+                        MaskedPaths.readonly(false));
                 c.oomKillsAtStart = c.cgroup.oomKillCount();
                 launched = ContainerLauncher.launch(new ContainerLauncher.Request(id, dir.resolve("rootfs"),
                         spec.lowerDirs(), dir.resolve("upper"), dir.resolve("work"), etcFiles(spec), spec.mounts(),
@@ -239,10 +244,9 @@ public final class ContainerRuntime implements AutoCloseable {
         }
     }
 
+    /** CRI ContainerStats: the container's cgroup statistics, with a timestamp. */
     public ContainerStats stats(String id) {
-        Container c = get(id);
-        long[] u = c.cgroup.usage();
-        return new ContainerStats(Instant.now(), u[0], u[1], u[2], c.cgroup.pids().size());
+        return new ContainerStats(Instant.now(), get(id).cgroup.stats());
     }
 
     /** The cgroup directory (memory controller on v1) of a container, for diagnostics and tests. */
@@ -377,8 +381,8 @@ public final class ContainerRuntime implements AutoCloseable {
         return options.rootDir().resolve("containers").resolve(id);
     }
 
-    private CgroupHandle cgroupFor(String parent, String id) {
-        return new TemporaryV1Cgroup(Path.of("/sys/fs/cgroup"), parent, id);
+    private Cgroup cgroupFor(String parent, String id) {
+        return cgroups.forContainer(parent, id);
     }
 
     private static List<ContainerLauncher.RootfsFile> etcFiles(ContainerSpec s) {
@@ -419,7 +423,7 @@ public final class ContainerRuntime implements AutoCloseable {
         }
     }
 
-    private static void destroyCgroup(CgroupHandle cg) {
+    private static void destroyCgroup(Cgroup cg) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
             try {

@@ -1,5 +1,7 @@
 package io.jcri.runtime;
 
+import io.jcri.runtime.cgroup.Resources;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -24,7 +26,7 @@ public record ContainerSpec(String id, String podId, List<Path> lowerDirs, Proce
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
         if (namespaces == null) namespaces = podId == null ? NamespaceSpec.isolated() : NamespaceSpec.podDefault();
         if (security == null) security = SecuritySpec.defaults();
-        if (resources == null) resources = Resources.NONE;
+        if (resources == null) resources = Resources.none();
     }
 
     /** A standalone container with private namespaces and default security. */

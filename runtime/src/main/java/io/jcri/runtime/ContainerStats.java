@@ -1,7 +1,8 @@
 package io.jcri.runtime;
 
+import io.jcri.runtime.cgroup.CgroupStats;
+
 import java.time.Instant;
 
-/** CRI ContainerStats essentials, from the container's cgroup. */
-public record ContainerStats(Instant timestamp, long cpuUsageNanos, long memoryUsageBytes,
-                             long memoryWorkingSetBytes, long pids) {}
+/** CRI ContainerStats: the container cgroup's statistics at a point in time. */
+public record ContainerStats(Instant timestamp, CgroupStats cgroup) {}

@@ -1,71 +1,51 @@
 package io.jcri.runtime;
 
 import io.jcri.runtime.launch.LaunchSecurity;
+import io.jcri.runtime.security.CapabilitySet;
+import io.jcri.runtime.security.OomScoreAdj;
+import io.jcri.runtime.security.ResolvedUser;
+import io.jcri.runtime.security.Rlimit;
+import io.jcri.runtime.security.SeccompProfile;
+import io.jcri.runtime.security.UserResolver;
 
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
-/**
- * Turns a {@link SecuritySpec} into kernel values for a launch.
- *
- * <p>TEMPORARY: numeric users and capability names only, and no seccomp compiler, until
- * {@code io.jcri.runtime.security} (CapabilitySet, UserResolver, SeccompProfile, OomScoreAdj) lands on main;
- * then this class delegates to it.
- */
+/** Turns a {@link SecuritySpec} (CRI vocabulary) into kernel values for a launch, through the security package. */
 final class SecurityResolution {
-    private static final List<String> CAPS = List.of("CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID",
-            "KILL", "SETGID", "SETUID", "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST",
-            "NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER", "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE",
-            "SYS_PACCT", "SYS_ADMIN", "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD",
-            "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM",
-            "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE");
-    /** containerd's default capability set. */
-    static final long DEFAULT_CAPS = mask(List.of("CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW",
-            "SETGID", "SETUID", "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE"));
+    private static final UserResolver USERS = new UserResolver();
 
     private SecurityResolution() {}
 
     static LaunchSecurity resolve(SecuritySpec s, List<Path> layers) {
-        long caps = s.privileged() ? LaunchSecurity.ALL_CAPS : DEFAULT_CAPS;
-        if (!s.privileged()) {
-            for (String a : s.capAdd()) caps = a.equalsIgnoreCase("ALL") ? LaunchSecurity.ALL_CAPS : caps | mask(List.of(a));
-            for (String d : s.capDrop()) caps = d.equalsIgnoreCase("ALL") ? 0 : caps & ~mask(List.of(d));
-        }
-        if (s.runAsUsername() != null && s.runAsUser() == null)
-            throw new UnsupportedOperationException("user names need the security package's UserResolver");
-        long uid = s.runAsUser() == null ? 0 : s.runAsUser();
-        long gid = s.runAsGroup() == null ? uid == 0 ? 0 : uid : s.runAsGroup();
-        long[] groups = s.supplementalGroups().stream().mapToLong(Long::longValue).toArray();
-        byte[] filter = switch (s.seccomp().type()) {
-            case UNCONFINED -> null;
-            case RUNTIME_DEFAULT, LOCALHOST ->
-                    throw new UnsupportedOperationException("seccomp needs the security package's SeccompProfile");
+        CapabilitySet caps = CapabilitySet.resolve(s.privileged(), s.capAdd(), s.capDrop());
+        ResolvedUser user = USERS.resolve(passwdLayer(layers), s.runAsUsername(), s.runAsUser(), s.runAsGroup(),
+                s.supplementalGroups());
+        SeccompProfile profile = switch (s.seccomp().type()) {
+            case UNCONFINED -> SeccompProfile.unconfined();
+            case RUNTIME_DEFAULT -> SeccompProfile.runtimeDefault(caps.bounding());
+            case LOCALHOST -> SeccompProfile.fromJson(s.seccomp().localhostProfile());
         };
-        int oom = Math.max(s.oomScoreAdj(), ownOomScoreAdj());
-        // execve recomputes the sets: a non-root user ends with none (no ambient caps in CRI), root with `caps`
-        return new LaunchSecurity(uid, gid, groups, caps, caps, caps, 0, 0, s.noNewPrivs(), filter,
-                List.of(), oom);
+        byte[] filter = s.privileged() || profile.isUnconfined() ? null : profile.compile();
+        List<long[]> rlimits = new ArrayList<>();
+        for (Rlimit r : s.rlimits()) rlimits.add(new long[] {r.resource(), r.soft(), r.hard()});
+        long[] groups = user.additionalGids().stream().mapToLong(Long::longValue).toArray();
+        return new LaunchSecurity(user.uid(), user.gid(), groups, caps.effective(), caps.permitted(),
+                caps.bounding(), caps.inheritable(), caps.ambient(), s.noNewPrivs(), filter, rlimits,
+                OomScoreAdj.clampForThisProcess(s.oomScoreAdj()));
     }
 
-    /** Without CAP_SYS_RESOURCE the daemon cannot go below its own oom_score_adj: clamp instead of failing. */
-    private static int ownOomScoreAdj() {
-        try {
-            return Integer.parseInt(java.nio.file.Files.readString(Path.of("/proc/self/oom_score_adj")).trim());
-        } catch (Exception e) {
-            return 0;
+    /**
+     * The layer whose /etc/passwd the container sees: the topmost one that has it (the overlay is mounted only
+     * inside the container's mount namespace, so the host resolves users from the layers).
+     */
+    private static Path passwdLayer(List<Path> layers) {
+        for (Path layer : layers) {
+            if (Files.exists(layer.resolve("etc/passwd"), LinkOption.NOFOLLOW_LINKS)) return layer;
         }
-    }
-
-    static long mask(List<String> names) {
-        long m = 0;
-        for (String n : names) {
-            String k = n.toUpperCase(Locale.ROOT);
-            if (k.startsWith("CAP_")) k = k.substring(4);
-            int i = CAPS.indexOf(k);
-            if (i < 0) throw new IllegalArgumentException("unknown capability " + n);
-            m |= 1L << i;
-        }
-        return m;
+        return layers.get(0);
     }
 }

@@ -1,5 +1,6 @@
 package io.jcri.runtime;
 
+import io.jcri.runtime.security.CapabilitySet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,8 +75,8 @@ abstract class ContainerLaunchTestBase {
                 "cat /proc/timer_list | wc -c; echo w > /proc/sys/kernel/domainname || echo roproc; echo done; exec sleep 1000")));
         long pid = s.pid();
         String out = output(id, "done");
-        assertThat(Host.status(pid, "CapBnd")).isEqualTo(String.format("%016x", SecurityResolution.DEFAULT_CAPS));
-        assertThat(Host.status(pid, "CapEff")).isEqualTo(String.format("%016x", SecurityResolution.DEFAULT_CAPS));
+        assertThat(Host.status(pid, "CapBnd")).isEqualTo(String.format("%016x", CapabilitySet.DEFAULT_MASK));
+        assertThat(Host.status(pid, "CapEff")).isEqualTo(String.format("%016x", CapabilitySet.DEFAULT_MASK));
         assertThat(Host.status(pid, "NoNewPrivs")).isEqualTo("0");
         assertThat(Host.status(pid, "Seccomp")).isEqualTo("0");
         assertThat(out).startsWith("0\n").contains("roproc");
@@ -100,7 +101,7 @@ abstract class ContainerLaunchTestBase {
         assertThat(Host.status(pid, "Gid")).isEqualTo("1001\t1001\t1001\t1001");
         assertThat(Host.status(pid, "Groups")).isEqualTo("1002 1003");
         assertThat(Host.status(pid, "CapEff")).isEqualTo("0000000000000000");
-        long bnd = SecurityResolution.DEFAULT_CAPS & ~SecurityResolution.mask(List.of("NET_RAW", "MKNOD"));
+        long bnd = CapabilitySet.DEFAULT_MASK & ~CapabilitySet.fromNames("NET_RAW", "MKNOD");
         assertThat(Host.status(pid, "CapBnd")).isEqualTo(String.format("%016x", bnd));
         assertThat(Host.status(pid, "NoNewPrivs")).isEqualTo("1");
     }

@@ -1,5 +1,7 @@
 package io.jcri.runtime;
 
+import io.jcri.runtime.cgroup.CgroupDriver;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +21,7 @@ final class RuntimeFixture implements AutoCloseable {
     RuntimeFixture(Path tmp, boolean forceFallback) throws Exception {
         root = Files.createDirectories(tmp.resolve("root"));
         state = Files.createDirectories(tmp.resolve("state"));
-        runtime = new ContainerRuntime(new RuntimeOptions(root, state, forceFallback, "cgroupfs", cgroupParent));
+        runtime = new ContainerRuntime(new RuntimeOptions(root, state, forceFallback, CgroupDriver.CGROUPFS, cgroupParent));
     }
 
     String newId() {
@@ -55,7 +57,7 @@ final class RuntimeFixture implements AutoCloseable {
             }
         }
         runtime.close();
-        for (String c : new String[] {"cpu", "cpuacct", "memory", "pids", "freezer"}) {
+        for (String c : Host.list(Path.of("/sys/fs/cgroup"))) {
             try {
                 Files.deleteIfExists(Path.of("/sys/fs/cgroup", c, cgroupParent));
             } catch (Exception e) {

@@ -1,5 +1,7 @@
 package io.jcri.runtime.launch;
 
+import io.jcri.runtime.cgroup.Cgroup;
+
 import io.jcri.runtime.MountSpec;
 import io.jcri.runtime.ProcessSpec;
 import io.jcri.runtime.sys.InitElf;
@@ -26,7 +28,7 @@ public final class ContainerLauncher {
     public record Request(String id, Path rootfs, List<Path> lowerDirs, Path upperDir, Path workDir,
                           List<RootfsFile> etcFiles, List<MountSpec> mounts, ProcessSpec process,
                           NamespacePlan namespaces, String hostname, LaunchSecurity security, boolean readonlyRootfs,
-                          List<String> maskedPaths, List<String> readonlyPaths, CgroupHandle cgroup,
+                          List<String> maskedPaths, List<String> readonlyPaths, Cgroup cgroup,
                           boolean procFallback, Path helper) {}
 
     public record RootfsFile(String containerPath, Path hostFile) {}
@@ -35,14 +37,6 @@ public final class ContainerLauncher {
     public record Launched(int pid, int pidfd, Stdio stdio, long nanos) {}
 
     private ContainerLauncher() {}
-
-    public static List<String> defaultMaskedPaths() {
-        return PathMasking.DEFAULT_MASKED;
-    }
-
-    public static List<String> defaultReadonlyPaths() {
-        return PathMasking.DEFAULT_READONLY;
-    }
 
     public static Launched launch(Request r) {
         long t0 = System.nanoTime();
@@ -85,6 +79,12 @@ public final class ContainerLauncher {
             if (body.error != null) throw asRuntime(body.error);
             if (body.programFailed) throw loaded.failure();
             if (body.spawnFailed) throw spawn.failure();
+            if (body.joinCgroupAfterSpawn) {
+                // cgroup v2 cannot take the launch thread alone. TODO(v2 gate): block the child before execve in a
+                // posix_spawn open() of a FIFO (/proc/self/fd/N), move it to cgroup.procs, then open the writer
+                // end; until then the process joins right after the spawn (it may run briefly outside).
+                r.cgroup().addProcess(pid);
+            }
             if (!fallback) Native.C.prctl(Sc.PR_SET_DUMPABLE, 1, 0, 0, 0); // the thread's setresuid cleared it
             int pidfd = Native.pidfdOpen(pid, 0);
             stdio.closeChildEnds();

@@ -1,5 +1,7 @@
 package io.jcri.runtime.launch;
 
+import io.jcri.runtime.cgroup.Cgroup;
+
 import io.jcri.runtime.ProcessSpec;
 import io.jcri.runtime.sys.Native;
 import io.jcri.runtime.sys.NativeException;
@@ -21,7 +23,7 @@ public final class ExecLauncher {
     private ExecLauncher() {}
 
     public static ContainerLauncher.Launched exec(String id, int containerPid, int containerPidfd, ProcessSpec proc,
-                                                  LaunchSecurity security, CgroupHandle cgroup) {
+                                                  LaunchSecurity security, Cgroup cgroup) {
         long t0 = System.nanoTime();
         Path root = Path.of("/proc/" + containerPid + "/root");
         String exe = Executable.resolve(proc.args().get(0), ContainerLauncher.pathOf(proc), List.of(root));
@@ -46,6 +48,7 @@ public final class ExecLauncher {
             if (body.error != null) throw body.error;
             if (body.programFailed) throw loaded.failure();
             if (body.spawnFailed) throw spawn.failure();
+            if (body.joinCgroupAfterSpawn) cgroup.addProcess(pid); // cgroup v2, see ContainerLauncher
             Native.C.prctl(Sc.PR_SET_DUMPABLE, 1, 0, 0, 0);
             int pidfd = Native.pidfdOpen(pid, 0);
             stdio.closeChildEnds();
@@ -72,7 +75,7 @@ public final class ExecLauncher {
     }
 
     private static final class Body implements Runnable {
-        private final CgroupHandle cgroup;
+        private final Cgroup cgroup;
         private final int pidfd;
         private final SyscallProgram.Loaded program;
         private final SpawnArgs spawn;
@@ -80,8 +83,9 @@ public final class ExecLauncher {
         boolean programFailed;
         boolean spawnFailed;
         int pid = -1;
+        boolean joinCgroupAfterSpawn;
 
-        Body(CgroupHandle cgroup, int pidfd, SyscallProgram.Loaded program, SpawnArgs spawn) {
+        Body(Cgroup cgroup, int pidfd, SyscallProgram.Loaded program, SpawnArgs spawn) {
             this.cgroup = cgroup;
             this.pidfd = pidfd;
             this.program = program;
@@ -101,7 +105,13 @@ public final class ExecLauncher {
 
         private void enterAndSpawn() {
             try {
-                if (cgroup != null) cgroup.addThread(Native.gettid());
+                if (cgroup != null) {
+                    try {
+                        cgroup.addThread(Native.gettid());
+                    } catch (UnsupportedOperationException v2) {
+                        joinCgroupAfterSpawn = true;
+                    }
+                }
                 Native.check(Native.C.unshare(Sc.CLONE_FS), "unshare CLONE_FS");
             } catch (RuntimeException e) {
                 error = e;

@@ -1,5 +1,7 @@
 package io.jcri.runtime.launch;
 
+import io.jcri.runtime.cgroup.Cgroup;
+
 import io.jcri.runtime.sys.Native;
 import io.jcri.runtime.sys.NativeException;
 import io.jcri.runtime.sys.Sc;
@@ -14,7 +16,7 @@ import java.nio.file.Path;
  * into exceptions by the caller.
  */
 final class LaunchThread implements Runnable {
-    private final CgroupHandle cgroup;
+    private final Cgroup cgroup;
     private final NamespacePlan ns;
     private final RootfsBuilder rootfs;
     private final Path rootfsPath;
@@ -28,8 +30,9 @@ final class LaunchThread implements Runnable {
     boolean programFailed;
     boolean spawnFailed;
     int pid = -1;
+    boolean joinCgroupAfterSpawn;
 
-    LaunchThread(CgroupHandle cgroup, NamespacePlan ns, RootfsBuilder rootfs, Path rootfsPath, String hostname,
+    LaunchThread(Cgroup cgroup, NamespacePlan ns, RootfsBuilder rootfs, Path rootfsPath, String hostname,
                  SyscallProgram.Loaded program, SpawnArgs spawn, Stdio stdio, boolean fallback) {
         this.cgroup = cgroup;
         this.ns = ns;
@@ -57,7 +60,13 @@ final class LaunchThread implements Runnable {
 
     private void launch() {
         try {
-            if (cgroup != null) cgroup.addThread(Native.gettid());
+            if (cgroup != null) {
+                try {
+                    cgroup.addThread(Native.gettid());
+                } catch (UnsupportedOperationException v2) {
+                    joinCgroupAfterSpawn = true; // cgroup v2: see ContainerLauncher
+                }
+            }
             int rc = ns.enter();
             if (rc < 0) throw new NativeException("enter namespaces", -rc);
             rootfs.mountRootfs();

@@ -16,12 +16,6 @@ import java.util.List;
  * tolerated (ENOENT), as runc does.
  */
 final class PathMasking {
-    static final List<String> DEFAULT_MASKED = List.of("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
-            "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-            "/sys/firmware", "/sys/devices/virtual/powercap");
-    static final List<String> DEFAULT_READONLY = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
-            "/proc/sysrq-trigger");
-
     private PathMasking() {}
 
     static void append(SyscallProgram p, List<String> masked, List<String> readonly, Path rootfsView) {
