@@ -4,6 +4,8 @@ import io.jcri.image.manifest.Descriptor;
 import io.jcri.image.reference.Digest;
 import io.jcri.image.registry.ContentMismatchException;
 import io.jcri.image.registry.Credentials;
+import io.jcri.image.registry.PullStalledException;
+import io.jcri.image.registry.RegistryException;
 import io.jcri.image.registry.RegistryClient;
 import io.jcri.image.registry.RegistryEndpoint;
 import io.jcri.image.store.ContentStore;
@@ -137,8 +139,9 @@ public final class LayerFetcher {
      */
     private static IOException blameContent(IOException unpackFailure, InputStream compressed,
                                             ContentStore.Ingest ingest, Descriptor layer) {
-        if (ingest == null) {
-            return unpackFailure;
+        if (ingest == null || unpackFailure instanceof PullStalledException
+                || unpackFailure instanceof RegistryException) {
+            return unpackFailure; // the transfer itself failed; draining it would only wait again
         }
         try {
             compressed.transferTo(java.io.OutputStream.nullOutputStream());

@@ -1,0 +1,68 @@
+package io.jcri.server.network;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+/**
+ * ADD results and the exact configuration they were made with, kept on disk so that DEL and CHECK work after
+ * a daemon restart, and with the network config as it was even if the conf dir changed since.
+ */
+final class CniResultCache {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+
+    CniResultCache(Path dir) {
+        this.dir = dir;
+    }
+
+    void put(String sandboxId, ObjectNode entry) {
+        try {
+            Files.createDirectories(dir);
+            Path file = file(sandboxId);
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.write(tmp, JSON.writeValueAsBytes(entry));
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot cache the CNI result of " + sandboxId, e);
+        }
+    }
+
+    Optional<ObjectNode> get(String sandboxId) {
+        Path file = file(sandboxId);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of((ObjectNode) JSON.readTree(file.toFile()));
+        } catch (IOException | ClassCastException e) {
+            return Optional.empty();
+        }
+    }
+
+    void remove(String sandboxId) {
+        try {
+            Files.deleteIfExists(file(sandboxId));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Path file(String sandboxId) {
+        if (!sandboxId.matches("[A-Za-z0-9_.-]+")) {
+            throw new IllegalArgumentException("bad sandbox id for the CNI cache: " + sandboxId);
+        }
+        return dir.resolve(sandboxId + ".json");
+    }
+}

@@ -1,0 +1,244 @@
+package io.jcri.server.network;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Pod networking through CNI: ADD when a sandbox runs (loopback first, then the pod network on {@code eth0}),
+ * DEL when it stops, CHECK on request. Results are cached on disk, so DEL works after a daemon restart.
+ */
+public final class PodNetwork {
+    static final String POD_INTERFACE = "eth0";
+    private static final Logger LOG = Logger.getLogger(PodNetwork.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path confDir;
+    private final CniPluginLocator locator;
+    private final CniResultCache cache;
+    private final CniPluginExec exec;
+
+    public PodNetwork(Path confDir, List<Path> binDirs, Path cacheDir, Duration pluginTimeout) {
+        this.confDir = confDir;
+        this.locator = new CniPluginLocator(binDirs);
+        this.cache = new CniResultCache(cacheDir);
+        this.exec = new CniPluginExec(pluginTimeout);
+    }
+
+    /** Ready when a valid network config exists and every plugin it names (and loopback) is installed. */
+    public Readiness readiness() {
+        CniConfigLoader.Loaded loaded = CniConfigLoader.load(confDir);
+        if (loaded.network().isEmpty()) {
+            return new Readiness(false, "cni config uninitialized: " + String.join("; ", loaded.problems()));
+        }
+        CniNetworkConfig network = loaded.network().get();
+        List<String> missing = new ArrayList<>();
+        for (String type : requiredPlugins(network)) {
+            if (locator.find(type).isEmpty()) {
+                missing.add(type);
+            }
+        }
+        if (!missing.isEmpty()) {
+            return new Readiness(false, "CNI plugins " + missing + " of network \"" + network.name() + "\" ("
+                    + network.source() + ") not found in " + locator.binDirs());
+        }
+        return new Readiness(true, "network \"" + network.name() + "\" from " + network.source());
+    }
+
+    private static List<String> requiredPlugins(CniNetworkConfig network) {
+        List<String> types = new ArrayList<>(network.pluginTypes());
+        types.add("loopback");
+        return types;
+    }
+
+    /** Runs ADD for loopback and the pod network; on failure undoes what was done and throws. */
+    public CniResult attach(PodNetworkRequest request) {
+        CniNetworkConfig network = CniConfigLoader.load(confDir).network().orElseThrow(() ->
+                new CniException("no usable CNI network config in " + confDir));
+        ObjectNode conflist = conflist(network);
+        ObjectNode runtimeConfig = runtimeConfig(request);
+        ObjectNode entry = JSON.createObjectNode();
+        entry.set("config", conflist);
+        entry.put("netns", request.netns().toString());
+        entry.put("args", request.cniArgs());
+        entry.set("runtimeConfig", runtimeConfig);
+        // cache before ADD: if the daemon dies half-way, DEL still knows what to undo
+        cache.put(request.sandboxId(), entry);
+        try {
+            runChain(loopback(), "ADD", env(request.sandboxId(), request.netns(), "lo", request.cniArgs()), null,
+                    JSON.createObjectNode());
+            ObjectNode result = runChain(conflist, "ADD", env(request.sandboxId(), request.netns(), POD_INTERFACE,
+                    request.cniArgs()), null, runtimeConfig);
+            if (result == null) {
+                throw new CniException("CNI network \"" + network.name() + "\" returned no result for ADD");
+            }
+            entry.set("result", result);
+            cache.put(request.sandboxId(), entry);
+            return new CniResult(result);
+        } catch (RuntimeException e) {
+            try {
+                detach(request.sandboxId());
+            } catch (RuntimeException undo) {
+                e.addSuppressed(undo);
+            }
+            throw e;
+        }
+    }
+
+    /** Runs DEL (in reverse plugin order, with the cached result) and forgets the sandbox; idempotent. */
+    public void detach(String sandboxId) {
+        Optional<ObjectNode> cached = cache.get(sandboxId);
+        if (cached.isEmpty()) {
+            return;
+        }
+        ObjectNode entry = cached.get();
+        Path netns = Path.of(entry.path("netns").asText());
+        String args = entry.path("args").asText();
+        ObjectNode conflist = (ObjectNode) entry.get("config");
+        JsonNode result = entry.get("result");
+        ObjectNode runtimeConfig = entry.has("runtimeConfig") ? (ObjectNode) entry.get("runtimeConfig")
+                : JSON.createObjectNode();
+        runChainReverse(conflist, "DEL", env(sandboxId, netns, POD_INTERFACE, args), result, runtimeConfig);
+        try {
+            runChainReverse(loopback(), "DEL", env(sandboxId, netns, "lo", args), null, JSON.createObjectNode());
+        } catch (CniException e) {
+            // loopback DEL is a no-op in practice; a missing netns must not keep the pod network from going
+            LOG.log(Level.FINE, "loopback DEL of " + sandboxId + " failed: " + e.getMessage());
+        }
+        cache.remove(sandboxId);
+    }
+
+    /** Runs CHECK against the cached result; throws if the network of the sandbox is not as ADD left it. */
+    public void check(String sandboxId) {
+        ObjectNode entry = cache.get(sandboxId).orElseThrow(() ->
+                new CniException("no network was set up for sandbox " + sandboxId));
+        ObjectNode conflist = (ObjectNode) entry.get("config");
+        Path netns = Path.of(entry.path("netns").asText());
+        runChain(conflist, "CHECK", env(sandboxId, netns, POD_INTERFACE, entry.path("args").asText()),
+                entry.get("result"), (ObjectNode) entry.get("runtimeConfig"));
+    }
+
+    /** The cached ADD result of a sandbox, for status after a restart. */
+    public Optional<CniResult> cachedResult(String sandboxId) {
+        return cache.get(sandboxId).filter(e -> e.get("result") instanceof ObjectNode)
+                .map(e -> new CniResult((ObjectNode) e.get("result")));
+    }
+
+    private ObjectNode runChain(ObjectNode conflist, String command, Map<String, String> env, JsonNode prevResult,
+                                ObjectNode runtimeConfig) {
+        JsonNode prev = prevResult;
+        for (JsonNode plugin : conflist.get("plugins")) {
+            ObjectNode out = exec.run(locator.require(plugin.path("type").asText()), command, env,
+                    pluginInput(conflist, (ObjectNode) plugin, prev, runtimeConfig));
+            if (command.equals("ADD")) {
+                prev = out;
+            }
+        }
+        return prev instanceof ObjectNode o ? o : null;
+    }
+
+    private void runChainReverse(ObjectNode conflist, String command, Map<String, String> env, JsonNode prevResult,
+                                 ObjectNode runtimeConfig) {
+        List<JsonNode> plugins = new ArrayList<>();
+        conflist.get("plugins").forEach(plugins::add);
+        CniException first = null;
+        for (int i = plugins.size() - 1; i >= 0; i--) {
+            ObjectNode plugin = (ObjectNode) plugins.get(i);
+            try {
+                exec.run(locator.require(plugin.path("type").asText()), command, env,
+                        pluginInput(conflist, plugin, prevResult, runtimeConfig));
+            } catch (CniException e) {
+                // keep going: every plugin gets its chance to release what it holds
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static ObjectNode pluginInput(ObjectNode conflist, ObjectNode plugin, JsonNode prevResult,
+                                          ObjectNode runtimeConfig) {
+        ObjectNode in = plugin.deepCopy();
+        in.put("name", conflist.path("name").asText());
+        in.put("cniVersion", conflist.path("cniVersion").asText());
+        if (prevResult != null && !prevResult.isNull()) {
+            in.set("prevResult", prevResult);
+        } else {
+            in.remove("prevResult");
+        }
+        ObjectNode rc = JSON.createObjectNode();
+        JsonNode caps = plugin.path("capabilities");
+        runtimeConfig.fields().forEachRemaining(f -> {
+            if (caps.path(f.getKey()).asBoolean(false)) {
+                rc.set(f.getKey(), f.getValue());
+            }
+        });
+        if (!rc.isEmpty()) {
+            in.set("runtimeConfig", rc);
+        }
+        return in;
+    }
+
+    private static ObjectNode runtimeConfig(PodNetworkRequest request) {
+        ObjectNode rc = JSON.createObjectNode();
+        if (!request.portMappings().isEmpty()) {
+            ArrayNode ports = rc.putArray("portMappings");
+            for (PortMapping pm : request.portMappings()) {
+                ObjectNode p = ports.addObject();
+                p.put("hostPort", pm.hostPort());
+                p.put("containerPort", pm.containerPort());
+                p.put("protocol", pm.protocol());
+                if (!pm.hostIp().isEmpty()) {
+                    p.put("hostIP", pm.hostIp());
+                }
+            }
+        }
+        return rc;
+    }
+
+    private Map<String, String> env(String sandboxId, Path netns, String ifName, String args) {
+        Map<String, String> env = new HashMap<>();
+        env.put("CNI_CONTAINERID", sandboxId);
+        env.put("CNI_NETNS", netns.toString());
+        env.put("CNI_IFNAME", ifName);
+        env.put("CNI_ARGS", args);
+        env.put("CNI_PATH", locator.cniPath());
+        return env;
+    }
+
+    private static ObjectNode conflist(CniNetworkConfig network) {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("cniVersion", network.cniVersion());
+        c.put("name", network.name());
+        ArrayNode plugins = c.putArray("plugins");
+        network.plugins().forEach(plugins::add);
+        return c;
+    }
+
+    private static ObjectNode loopback() {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("cniVersion", "1.0.0");
+        c.put("name", "cni-loopback");
+        c.putArray("plugins").addObject().put("type", "loopback");
+        return c;
+    }
+
+    /** Whether pods can get a network now, and why (not). */
+    public record Readiness(boolean ready, String message) {
+    }
+}

@@ -1,0 +1,484 @@
+package io.jcri.runtime;
+
+import io.jcri.runtime.cgroup.Cgroup;
+import io.jcri.runtime.cgroup.CgroupManager;
+import io.jcri.runtime.cgroup.CgroupStats;
+import io.jcri.runtime.cgroup.Resources;
+import io.jcri.runtime.launch.ContainerLauncher;
+import io.jcri.runtime.security.MaskedPaths;
+import io.jcri.runtime.launch.ExecLauncher;
+import io.jcri.runtime.launch.LaunchSecurity;
+import io.jcri.runtime.launch.NamespacePlan;
+import io.jcri.runtime.launch.Stdio;
+import io.jcri.runtime.launch.Undo;
+import io.jcri.runtime.pod.PodNamespaceStore;
+import io.jcri.runtime.state.ContainerRecord;
+import io.jcri.runtime.state.StateStore;
+import io.jcri.runtime.supervise.Exit;
+import io.jcri.runtime.supervise.Reaper;
+import io.jcri.runtime.sys.InitElf;
+import io.jcri.runtime.sys.Native;
+import io.jcri.runtime.sys.Sc;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/**
+ * The container engine's facade: pods' namespaces, and containers from create to delete, in CRI vocabulary.
+ * Knows nothing of gRPC. Thread-safe; one instance per daemon.
+ *
+ * <p>Daemon restarts: containers are ordinary processes that outlive the JVM (reparented to the nearest
+ * subreaper); their records live in {@code stateDir}, so {@link #recover()} finds them again (pid + start time
+ * guard against pid reuse) and watches them through pidfds. A process that is no longer our child cannot be
+ * waited for; its exit status comes from PIDFD_GET_INFO (kernel 6.13+), and something must reap it: the
+ * deployment runs the JVM under a tiny subreaper (PR_SET_CHILD_SUBREAPER) so orphans come back to it.
+ * Pipes to the old daemon are gone after a restart: containers that must keep logging across restarts should
+ * log to files ({@link ProcessSpec#stdoutFile()}).
+ */
+public final class ContainerRuntime implements AutoCloseable {
+    private final RuntimeOptions options;
+    private final Path helper;
+    private final StateStore store;
+    private final PodNamespaceStore pods;
+    private final Reaper reaper;
+    private final Map<String, Container> containers = new ConcurrentHashMap<>();
+    private final boolean procPidnsSupported;
+    private final CgroupManager cgroups;
+
+    public ContainerRuntime(RuntimeOptions options) {
+        this.options = options;
+        Native.init();
+        Preloader.preload();
+        try {
+            Files.createDirectories(options.rootDir().resolve("containers"));
+            Files.createDirectories(options.stateDir());
+            helper = installHelper(options.rootDir().resolve("bin").resolve("jcri-init"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        store = new StateStore(options.stateDir());
+        pods = new PodNamespaceStore(options.stateDir());
+        cgroups = CgroupManager.detect(options.cgroupDriver());
+        reaper = new Reaper();
+        procPidnsSupported = !options.forceProcFallback() && ProcProbe.pidnsSupported();
+    }
+
+    /** True when /proc is mounted through fsconfig "pidns"; false when the in-namespace helper does it. */
+    public boolean usesProcPidns() {
+        return procPidnsSupported;
+    }
+
+    // ---- pods -------------------------------------------------------------------------------------------
+
+    public PodNamespaces createPodNamespaces(PodSpec spec) {
+        return pods.create(spec);
+    }
+
+    public PodNamespaces podNamespaces(String podId) {
+        return pods.current(podId);
+    }
+
+    public void removePodNamespaces(String podId) {
+        pods.remove(podId);
+    }
+
+    // ---- containers -------------------------------------------------------------------------------------
+
+    public ContainerState create(ContainerSpec spec) {
+        if (containers.containsKey(spec.id())) throw new IllegalStateException("container exists: " + spec.id());
+        String parent = spec.cgroupParent() != null ? spec.cgroupParent() : options.cgroupParent();
+        Cgroup cgroup = cgroupFor(parent, spec.id());
+        Path dir = containerDir(spec.id());
+        try (Undo undo = new Undo()) {
+            Files.createDirectories(dir.resolve("upper"));
+            Files.createDirectories(dir.resolve("work"));
+            Files.createDirectories(dir.resolve("rootfs"));
+            undo.push(() -> deleteTree(dir));
+            cgroup.create();
+            undo.push(cgroup::destroy);
+            cgroup.apply(spec.resources());
+            ContainerRecord r = new ContainerRecord(spec, ContainerStatus.CREATED, 0, 0, Instant.now(), null, null,
+                    null, false, true, parent);
+            store.save(r);
+            undo.push(() -> store.remove(spec.id()));
+            Container c = new Container(r, cgroup);
+            if (containers.putIfAbsent(spec.id(), c) != null) throw new IllegalStateException("container exists");
+            undo.commit();
+            return c.state();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts the container's process; returns the daemon's ends of its stdio (see {@link ProcessIO}). */
+    public ProcessIO start(String id) {
+        Container c = get(id);
+        synchronized (c) {
+            if (c.record.status() != ContainerStatus.CREATED)
+                throw new IllegalStateException("container " + id + " is " + c.record.status());
+            ContainerSpec spec = c.record.spec();
+            PodNamespaces podNs = spec.podId() == null ? null : pods.current(spec.podId());
+            if (spec.podId() != null && podNs == null
+                    && (spec.namespaces().network() == NamespaceMode.POD || spec.namespaces().ipc() == NamespaceMode.POD))
+                throw new IllegalStateException("pod " + spec.podId() + " has no namespaces");
+            long targetPid = spec.namespaces().pid() == NamespaceMode.TARGET
+                    ? get(spec.namespaces().targetId()).record.pid() : 0;
+            LaunchSecurity security = SecurityResolution.resolve(spec.security(), spec.lowerDirs());
+            Path dir = containerDir(id);
+            ContainerLauncher.Launched launched;
+            try (NamespacePlan ns = NamespacePlan.resolve(spec.namespaces(), podNs, targetPid)) {
+                boolean privileged = spec.security().privileged();
+                List<String> masked = privileged ? List.of() : orDefault(spec.security().maskedPaths(),
+                        MaskedPaths.masked(false));
+                List<String> readonly = privileged ? List.of() : orDefault(spec.security().readonlyPaths(),
+                        MaskedPaths.readonly(false));
+                c.oomKillsAtStart = c.cgroup.oomKillCount();
+                launched = ContainerLauncher.launch(new ContainerLauncher.Request(id, dir.resolve("rootfs"),
+                        spec.lowerDirs(), dir.resolve("upper"), dir.resolve("work"), etcFiles(spec), spec.mounts(),
+                        spec.process(), ns, spec.hostname(), security, spec.security().readonlyRootfs(), masked,
+                        readonly, c.cgroup, !procPidnsSupported, helper));
+            }
+            c.pidfd = launched.pidfd();
+            c.record = c.record.withStatus(ContainerStatus.RUNNING, launched.pid(), ProcStat.startTime(launched.pid()),
+                    Instant.now());
+            store.save(c.record);
+            c.exit = reaper.watch(launched.pidfd());
+            c.exit.thenAccept(exit -> onExit(c, exit));
+            return io(launched.stdio());
+        }
+    }
+
+    private void onExit(Container c, Exit exit) {
+        synchronized (c) {
+            boolean oom = c.cgroup.oomKillCount() > c.oomKillsAtStart && exit.signal() == Sc.SIGKILL;
+            if (c.record.spec().namespaces().pid() != NamespaceMode.CONTAINER) c.cgroup.killAll();
+            c.record = c.record.exited(exit.at(), exit.code(), oom, exit.known());
+            Native.closeQuietly(c.pidfd);
+            c.pidfd = -1;
+            if (containers.get(c.id()) == c) store.save(c.record);
+        }
+    }
+
+    /**
+     * CRI StopContainer: {@code signal} (the image's StopSignal, SIGTERM by default), then SIGKILL of every process
+     * in the container's cgroup once {@code timeout} has passed. Returns once the container exited.
+     */
+    public ContainerState stop(String id, Duration timeout, int signal) {
+        Container c = get(id);
+        CompletableFuture<Exit> exit;
+        synchronized (c) {
+            if (c.record.status() != ContainerStatus.RUNNING) return c.state();
+            exit = c.exit;
+            if (!timeout.isZero() && signal != Sc.SIGKILL)
+                Native.syscall(Sc.PIDFD_SEND_SIGNAL, c.pidfd, signal, 0, 0, 0, 0);
+        }
+        if (!await(exit, timeout)) {
+            synchronized (c) {
+                if (c.pidfd >= 0) Native.syscall(Sc.PIDFD_SEND_SIGNAL, c.pidfd, Sc.SIGKILL, 0, 0, 0, 0);
+            }
+            c.cgroup.killAll();
+            if (!await(exit, Duration.ofSeconds(30)))
+                throw new IllegalStateException("container " + id + " did not exit after SIGKILL");
+        }
+        waitForRecord(c);
+        return c.state();
+    }
+
+    /** CRI RemoveContainer: kills it if still running, then removes its cgroup, writable layer and state. */
+    public void delete(String id) {
+        Container c = containers.get(id);
+        if (c == null) return;
+        if (c.record.status() == ContainerStatus.RUNNING) stop(id, Duration.ZERO, Sc.SIGKILL);
+        synchronized (c) {
+            c.cgroup.killAll();
+            destroyCgroup(c.cgroup);
+            deleteTree(containerDir(id));
+            store.remove(id);
+            containers.remove(id, c);
+        }
+    }
+
+    public ContainerState state(String id) {
+        return get(id).state();
+    }
+
+    public List<ContainerState> list() {
+        return containers.values().stream().map(Container::state)
+                .sorted(Comparator.comparing(ContainerState::id)).toList();
+    }
+
+    /** Waits until the container exited (or the timeout passed); returns its state. */
+    public ContainerState awaitExit(String id, Duration timeout) {
+        Container c = get(id);
+        if (await(c.exit, timeout)) waitForRecord(c);
+        return c.state();
+    }
+
+    public void updateResources(String id, Resources resources) {
+        Container c = get(id);
+        synchronized (c) {
+            c.cgroup.apply(resources);
+            c.record = new ContainerRecord(c.record.spec().withResources(resources), c.record.status(),
+                    c.record.pid(), c.record.pidStartTime(), c.record.createdAt(), c.record.startedAt(),
+                    c.record.finishedAt(), c.record.exitCode(), c.record.oomKilled(), c.record.exitKnown(),
+                    c.record.cgroupParent());
+            store.save(c.record);
+        }
+    }
+
+    /** CRI ContainerStats: the container's cgroup statistics, with a timestamp. */
+    public ContainerStats stats(String id) {
+        return new ContainerStats(Instant.now(), get(id).cgroup.stats());
+    }
+
+    /** The cgroup directory (memory controller on v1) of a container, for diagnostics and tests. */
+    public Path cgroupPath(String id) {
+        return get(id).cgroup.path();
+    }
+
+    // ---- exec -------------------------------------------------------------------------------------------
+
+    /** CRI Exec: a new process in the container's namespaces, cgroup, root and security settings. */
+    public ExecProcess exec(String id, ProcessSpec process) {
+        Container c = get(id);
+        ContainerLauncher.Launched launched;
+        synchronized (c) {
+            if (c.record.status() != ContainerStatus.RUNNING || c.pidfd < 0)
+                throw new IllegalStateException("container " + id + " is not running");
+            ContainerSpec spec = c.record.spec();
+            LaunchSecurity security = SecurityResolution.resolve(spec.security(), spec.lowerDirs());
+            launched = ExecLauncher.exec(id, (int) c.record.pid(), c.pidfd, process, security, c.cgroup);
+        }
+        CompletableFuture<Exit> exit = reaper.watch(launched.pidfd());
+        int pidfd = launched.pidfd();
+        CompletableFuture<Integer> code = exit.thenApply(e -> {
+            Native.closeQuietly(pidfd);
+            return e.code();
+        });
+        ProcessIO io = io(launched.stdio());
+        int master = launched.stdio().ptyMaster;
+        return new ExecProcess() {
+            public long pid() { return launched.pid(); }
+            public ProcessIO io() { return io; }
+            public CompletableFuture<Integer> exitCode() { return code; }
+            public void kill(int signal) {
+                if (!code.isDone()) Native.syscall(Sc.PIDFD_SEND_SIGNAL, pidfd, signal, 0, 0, 0, 0);
+            }
+            public void resize(int columns, int rows) { Tty.resize(master, columns, rows); }
+        };
+    }
+
+    /** CRI ExecSync: runs to completion (killed at the timeout), capturing stdout and stderr. */
+    public ExecResult execSync(String id, ProcessSpec process, Duration timeout) {
+        ExecProcess p = exec(id, process.withStdio(null, null).withTty(false, false));
+        CompletableFuture<byte[]> out = drain(p.io().stdout());
+        CompletableFuture<byte[]> err = drain(p.io().stderr());
+        boolean timedOut = false;
+        int code;
+        try {
+            code = p.exitCode().get(timeout.isZero() ? Long.MAX_VALUE : timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            timedOut = true;
+            p.kill(Sc.SIGKILL);
+            code = p.exitCode().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.kill(Sc.SIGKILL);
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        try {
+            // a background child may keep the pipes open: do not wait for it forever
+            return new ExecResult(code, out.get(5, TimeUnit.SECONDS), err.get(5, TimeUnit.SECONDS), timedOut);
+        } catch (Exception e) {
+            return new ExecResult(code, out.getNow(new byte[0]), err.getNow(new byte[0]), timedOut);
+        } finally {
+            try {
+                p.io().close();
+            } catch (IOException ignored) {
+                // closing our pipe ends
+            }
+        }
+    }
+
+    // ---- recovery ---------------------------------------------------------------------------------------
+
+    /**
+     * Finds the containers of a previous daemon from the state dir. Running ones (same pid and start time) are
+     * watched again; the others are reported EXITED with an unknown status if the exit was missed.
+     */
+    public List<ContainerState> recover() {
+        List<ContainerState> out = new ArrayList<>();
+        for (ContainerRecord r : store.loadAll()) {
+            String id = r.spec().id();
+            if (containers.containsKey(id)) continue;
+            Container c = new Container(r, cgroupFor(r.cgroupParent(), id));
+            if (r.status() == ContainerStatus.RUNNING) {
+                int pidfd = -1;
+                if (ProcStat.startTime(r.pid()) == r.pidStartTime()) {
+                    pidfd = (int) Native.syscall(Sc.PIDFD_OPEN, r.pid(), 0, 0, 0, 0, 0);
+                    // re-check: the pid may have been reused between the stat and pidfd_open
+                    if (pidfd >= 0 && ProcStat.startTime(r.pid()) != r.pidStartTime()) {
+                        Native.closeQuietly(pidfd);
+                        pidfd = -1;
+                    }
+                }
+                if (pidfd >= 0) {
+                    c.pidfd = pidfd;
+                    c.exit = reaper.watch(pidfd);
+                    c.exit.thenAccept(exit -> onExit(c, exit));
+                } else {
+                    c.record = r.exited(Instant.now(), 255, false, false);
+                    store.save(c.record);
+                }
+            }
+            containers.put(id, c);
+            out.add(c.state());
+        }
+        return out;
+    }
+
+    /** Stops supervising (containers keep running); a new instance can {@link #recover()} them. */
+    @Override
+    public void close() {
+        reaper.close();
+        for (Container c : containers.values()) {
+            synchronized (c) {
+                Native.closeQuietly(c.pidfd);
+                c.pidfd = -1;
+            }
+        }
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------
+
+    private Container get(String id) {
+        Container c = containers.get(id);
+        if (c == null) throw new NoSuchElementException("no such container: " + id);
+        return c;
+    }
+
+    private Path containerDir(String id) {
+        return options.rootDir().resolve("containers").resolve(id);
+    }
+
+    private Cgroup cgroupFor(String parent, String id) {
+        return cgroups.forContainer(parent, id);
+    }
+
+    private static List<ContainerLauncher.RootfsFile> etcFiles(ContainerSpec s) {
+        List<ContainerLauncher.RootfsFile> files = new ArrayList<>();
+        if (s.hostsFile() != null) files.add(new ContainerLauncher.RootfsFile("/etc/hosts", s.hostsFile()));
+        if (s.resolvConfFile() != null)
+            files.add(new ContainerLauncher.RootfsFile("/etc/resolv.conf", s.resolvConfFile()));
+        if (s.hostnameFile() != null) files.add(new ContainerLauncher.RootfsFile("/etc/hostname", s.hostnameFile()));
+        return files;
+    }
+
+    private static List<String> orDefault(List<String> given, List<String> defaults) {
+        return given == null ? defaults : given;
+    }
+
+    private static boolean await(CompletableFuture<?> f, Duration timeout) {
+        try {
+            f.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return f.isDone();
+        } catch (ExecutionException e) {
+            return true;
+        }
+    }
+
+    /** The exit callback runs on the reaper thread; wait until it recorded the exit. */
+    private static void waitForRecord(Container c) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            synchronized (c) {
+                if (c.record.status() == ContainerStatus.EXITED) return;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private static void destroyCgroup(Cgroup cg) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                cg.destroy();
+                return;
+            } catch (RuntimeException e) {
+                // EBUSY while the last task is still leaving
+                if (System.nanoTime() > deadline) throw e;
+                cg.killAll();
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private static ProcessIO io(Stdio s) {
+        if (s.ptyMaster >= 0) {
+            int dup = Native.check(Native.C.fcntl(s.ptyMaster, 1030 /* F_DUPFD_CLOEXEC */, 3), "dup pty");
+            return new ProcessIO(FdStreams.out(dup), FdStreams.in(s.ptyMaster), null);
+        }
+        return new ProcessIO(FdStreams.out(s.stdinWrite), FdStreams.in(s.stdoutRead), FdStreams.in(s.stderrRead));
+    }
+
+    private static CompletableFuture<byte[]> drain(InputStream in) {
+        if (in == null) return CompletableFuture.completedFuture(new byte[0]);
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(in.readAllBytes());
+            } catch (IOException e) {
+                f.complete(new byte[0]);
+            }
+        }, "jcri-exec-output");
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
+    private static Path installHelper(Path target) throws IOException {
+        byte[] image = InitElf.image();
+        if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), image)) return target;
+        Files.createDirectories(target.getParent());
+        Path tmp = target.resolveSibling("jcri-init.tmp");
+        Files.write(tmp, image);
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("r-xr-xr-x"));
+        Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("delete " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.jcri.runtime;
+
+import io.jcri.runtime.cgroup.CgroupDriver;
+
+import java.nio.file.Path;
+
+/**
+ * @param rootDir            per-container writable layers (upper/work) and the /proc helper binary
+ * @param stateDir           persisted container state and pinned pod namespaces (should be on tmpfs, e.g. /run)
+ * @param forceProcFallback  use the in-namespace /proc helper even where fsconfig "pidns" works
+ * @param cgroupDriver       cgroupfs or systemd naming of cgroup parents
+ * @param cgroupParent       default parent for containers without a pod cgroup parent
+ */
+public record RuntimeOptions(Path rootDir, Path stateDir, boolean forceProcFallback, CgroupDriver cgroupDriver,
+                             String cgroupParent) {
+    public RuntimeOptions {
+        if (cgroupDriver == null) cgroupDriver = CgroupDriver.CGROUPFS;
+        if (cgroupParent == null) cgroupParent = "jcri";
+    }
+
+    public static RuntimeOptions of(Path rootDir, Path stateDir) {
+        return new RuntimeOptions(rootDir, stateDir, false, CgroupDriver.CGROUPFS, "jcri");
+    }
+}

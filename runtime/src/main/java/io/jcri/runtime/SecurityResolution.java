@@ -1,0 +1,51 @@
+package io.jcri.runtime;
+
+import io.jcri.runtime.launch.LaunchSecurity;
+import io.jcri.runtime.security.CapabilitySet;
+import io.jcri.runtime.security.OomScoreAdj;
+import io.jcri.runtime.security.ResolvedUser;
+import io.jcri.runtime.security.Rlimit;
+import io.jcri.runtime.security.SeccompProfile;
+import io.jcri.runtime.security.UserResolver;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns a {@link SecuritySpec} (CRI vocabulary) into kernel values for a launch, through the security package. */
+final class SecurityResolution {
+    private static final UserResolver USERS = new UserResolver();
+
+    private SecurityResolution() {}
+
+    static LaunchSecurity resolve(SecuritySpec s, List<Path> layers) {
+        CapabilitySet caps = CapabilitySet.resolve(s.privileged(), s.capAdd(), s.capDrop());
+        ResolvedUser user = USERS.resolve(passwdLayer(layers), s.runAsUsername(), s.runAsUser(), s.runAsGroup(),
+                s.supplementalGroups());
+        SeccompProfile profile = switch (s.seccomp().type()) {
+            case UNCONFINED -> SeccompProfile.unconfined();
+            case RUNTIME_DEFAULT -> SeccompProfile.runtimeDefault(caps.bounding());
+            case LOCALHOST -> SeccompProfile.fromJson(s.seccomp().localhostProfile());
+        };
+        byte[] filter = s.privileged() || profile.isUnconfined() ? null : profile.compile();
+        List<long[]> rlimits = new ArrayList<>();
+        for (Rlimit r : s.rlimits()) rlimits.add(new long[] {r.resource(), r.soft(), r.hard()});
+        long[] groups = user.additionalGids().stream().mapToLong(Long::longValue).toArray();
+        return new LaunchSecurity(user.uid(), user.gid(), groups, caps.effective(), caps.permitted(),
+                caps.bounding(), caps.inheritable(), caps.ambient(), s.noNewPrivs(), filter, rlimits,
+                OomScoreAdj.clampForThisProcess(s.oomScoreAdj()));
+    }
+
+    /**
+     * The layer whose /etc/passwd the container sees: the topmost one that has it (the overlay is mounted only
+     * inside the container's mount namespace, so the host resolves users from the layers).
+     */
+    private static Path passwdLayer(List<Path> layers) {
+        for (Path layer : layers) {
+            if (Files.exists(layer.resolve("etc/passwd"), LinkOption.NOFOLLOW_LINKS)) return layer;
+        }
+        return layers.get(0);
+    }
+}

@@ -1,0 +1,179 @@
+package io.jcri.runtime.launch;
+
+import io.jcri.runtime.cgroup.Cgroup;
+
+import io.jcri.runtime.MountSpec;
+import io.jcri.runtime.ProcessSpec;
+import io.jcri.runtime.sys.InitElf;
+import io.jcri.runtime.sys.Native;
+import io.jcri.runtime.sys.NativeException;
+import io.jcri.runtime.sys.Sc;
+import io.jcri.runtime.sys.SyscallProgram;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts a container's first process: prepares everything on the caller thread (fds, native argument memory,
+ * the container program), runs {@link LaunchThread} on a fresh platform thread, then finishes on the host side
+ * (pidfd, rlimits, oom_score_adj). Two /proc strategies: the launch thread mounts it for the new PID namespace
+ * through fsconfig "pidns" (primary), or the {@link InitElf} helper does it from inside (fallback).
+ */
+public final class ContainerLauncher {
+    /** What to launch. {@code lowerDirs} top layer first; {@code etcFiles} are bind-mounted files like /etc/hosts. */
+    public record Request(String id, Path rootfs, List<Path> lowerDirs, Path upperDir, Path workDir,
+                          List<RootfsFile> etcFiles, List<MountSpec> mounts, ProcessSpec process,
+                          NamespacePlan namespaces, String hostname, LaunchSecurity security, boolean readonlyRootfs,
+                          List<String> maskedPaths, List<String> readonlyPaths, Cgroup cgroup,
+                          boolean procFallback, Path helper) {}
+
+    public record RootfsFile(String containerPath, Path hostFile) {}
+
+    /** A started process: host pid, an O_CLOEXEC pidfd, the parent's stdio ends, launch time in nanoseconds. */
+    public record Launched(int pid, int pidfd, Stdio stdio, long nanos) {}
+
+    private ContainerLauncher() {}
+
+    public static Launched launch(Request r) {
+        long t0 = System.nanoTime();
+        ProcessSpec proc = r.process();
+        List<Path> roots = new ArrayList<>();
+        roots.add(r.upperDir());
+        roots.addAll(r.lowerDirs());
+        String exe = Executable.resolve(proc.args().get(0), pathOf(proc), roots);
+        boolean fallback = r.procFallback();
+        Stdio stdio = Stdio.open(proc);
+        int[] programPipe = null, errorPipe = null;
+        SpawnArgs spawn = null;
+        int pid = -1;
+        try {
+            SyscallProgram program = ContainerProgram.build(new ContainerProgram.Input(fallback, r.maskedPaths(),
+                    r.readonlyPaths(), r.lowerDirs().isEmpty() ? r.upperDir() : r.lowerDirs().get(0),
+                    r.readonlyRootfs(), proc.cwd(), r.security(), exe, proc.args(), proc.env(), proc.tty()));
+            SyscallProgram.Loaded loaded = null;
+            if (fallback) {
+                programPipe = Native.pipe();
+                errorPipe = Native.pipe();
+                byte[] image = program.serialize(InitElf.BUFFER);
+                long n = Native.C.write(programPipe[1], image, image.length);
+                if (n != image.length) throw new NativeException("write launch program", Native.errno());
+                Native.closeQuietly(programPipe[1]);
+                programPipe[1] = -1;
+                spawn = new SpawnArgs(r.helper().toString(), List.of("jcri-init"), List.of(), stdio.child,
+                        new int[][] {{programPipe[0], 3}, {errorPipe[1], 4}}, proc.tty());
+            } else {
+                loaded = program.load();
+                spawn = new SpawnArgs(exe, proc.args(), proc.env(), stdio.child, new int[0][], proc.tty());
+            }
+            RootfsBuilder rootfs = new RootfsBuilder(r.rootfs(), r.lowerDirs(), r.upperDir(), r.workDir(),
+                    r.etcFiles().stream().map(f -> new RootfsBuilder.EtcFile(f.containerPath(), f.hostFile())).toList(),
+                    r.mounts(), proc.cwd());
+            LaunchThread body = new LaunchThread(r.cgroup(), r.namespaces(), rootfs, r.rootfs(), r.hostname(), loaded,
+                    spawn, stdio, fallback);
+            runOnFreshThread(body, "jcri-launch-" + r.id());
+            pid = body.pid;
+            if (body.error != null) throw asRuntime(body.error);
+            if (body.programFailed) throw loaded.failure();
+            if (body.spawnFailed) throw spawn.failure();
+            if (body.joinCgroupAfterSpawn) {
+                // cgroup v2 cannot take the launch thread alone. TODO(v2 gate): block the child before execve in a
+                // posix_spawn open() of a FIFO (/proc/self/fd/N), move it to cgroup.procs, then open the writer
+                // end; until then the process joins right after the spawn (it may run briefly outside).
+                r.cgroup().addProcess(pid);
+            }
+            if (!fallback) Native.C.prctl(Sc.PR_SET_DUMPABLE, 1, 0, 0, 0); // the thread's setresuid cleared it
+            int pidfd = Native.pidfdOpen(pid, 0);
+            stdio.closeChildEnds();
+            if (fallback) {
+                Native.closeQuietly(programPipe[0]);
+                Native.closeQuietly(errorPipe[1]);
+                programPipe[0] = errorPipe[1] = -1;
+                awaitHelper(errorPipe[0], program, pidfd);
+            } else {
+                applyRlimits(pid, r.security());
+            }
+            writeOomScoreAdj(pid, r.security().oomScoreAdj());
+            return new Launched(pid, pidfd, stdio, System.nanoTime() - t0);
+        } catch (RuntimeException e) {
+            if (pid > 0) Native.C.kill(pid, Sc.SIGKILL); // reaped by the caller's supervisor or by waitid below
+            if (pid > 0) reapQuietly(pid);
+            stdio.closeChildEnds();
+            stdio.closeParentEnds();
+            throw e;
+        } finally {
+            if (spawn != null) spawn.destroy();
+            if (programPipe != null) for (int fd : programPipe) Native.closeQuietly(fd);
+            if (errorPipe != null) for (int fd : errorPipe) Native.closeQuietly(fd);
+        }
+    }
+
+    static String pathOf(ProcessSpec p) {
+        for (String e : p.env()) if (e.startsWith("PATH=")) return e.substring(5);
+        return ProcessSpec.DEFAULT_PATH;
+    }
+
+    static void runOnFreshThread(Runnable body, String name) {
+        Thread t = new Thread(body, name); // never pooled, never virtual: it keeps the namespaces it entered
+        t.setDaemon(true);
+        t.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /** Blocks until the helper exec'd (EOF) or reported a failed step. */
+    private static void awaitHelper(int errorFd, SyscallProgram program, int pidfd) {
+        byte[] report = new byte[16];
+        int got = 0;
+        while (got < 16) {
+            byte[] chunk = new byte[16 - got];
+            long n = Native.C.read(errorFd, chunk, chunk.length);
+            if (n < 0 && Native.errno() == Sc.EINTR) continue;
+            if (n <= 0) break;
+            System.arraycopy(chunk, 0, report, got, (int) n);
+            got += (int) n;
+        }
+        if (got == 0) return;
+        Native.closeQuietly(pidfd);
+        ByteBuffer b = ByteBuffer.wrap(report).order(ByteOrder.LITTLE_ENDIAN);
+        long rc = b.getLong();
+        int step = InitElf.entryIndex(b.getLong());
+        throw new NativeException("container init: " + program.label(step), (int) -rc);
+    }
+
+    static void applyRlimits(int pid, LaunchSecurity s) {
+        for (long[] rl : s.rlimits()) {
+            Native.check(Native.C.prlimit(pid, (int) rl[0], new long[] {rl[1], rl[2]}, null), "prlimit " + rl[0]);
+        }
+    }
+
+    static void writeOomScoreAdj(int pid, int adj) {
+        try {
+            Files.writeString(Path.of("/proc/" + pid + "/oom_score_adj"), Integer.toString(adj));
+        } catch (java.io.IOException e) {
+            // the process may already be gone; the supervisor reports that
+        }
+    }
+
+    private static void reapQuietly(int pid) {
+        // waitid(P_PID, pid, NULL, WEXITED): collect exactly this child, never anyone else's
+        Native.C.syscall(Sc.WAITID, 1 /* P_PID */, pid, 0, Sc.WEXITED, 0, 0);
+    }
+
+    private static RuntimeException asRuntime(Throwable t) {
+        if (t instanceof RuntimeException re) return re;
+        if (t instanceof Error err) throw err;
+        return new IllegalStateException(t.getMessage(), t);
+    }
+}

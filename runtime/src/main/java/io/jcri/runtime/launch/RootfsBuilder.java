@@ -1,0 +1,148 @@
+package io.jcri.runtime.launch;
+
+import io.jcri.runtime.MountSpec;
+import io.jcri.runtime.sys.Native;
+import io.jcri.runtime.sys.Sc;
+
+import jnr.ffi.Pointer;
+
+import java.io.IOException;
+import java.lang.ref.Reference;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Builds the container's mount tree inside the launch thread's new mount namespace, before pivot_root: overlay
+ * rootfs, /proc (primary path), /dev, /sys, the pod's /etc files and the CRI bind mounts. Every mount lives only
+ * in that namespace, so the kernel removes them all when the container's last process exits.
+ */
+final class RootfsBuilder {
+    record EtcFile(String containerPath, Path hostFile) {}
+
+    private final Path rootfs;
+    private final List<Path> lowerDirs;
+    private final Path upperDir;
+    private final Path workDir;
+    private final List<EtcFile> etcFiles;
+    private final List<MountSpec> mounts;
+    private final String cwd;
+
+    RootfsBuilder(Path rootfs, List<Path> lowerDirs, Path upperDir, Path workDir, List<EtcFile> etcFiles,
+                  List<MountSpec> mounts, String cwd) {
+        this.rootfs = rootfs;
+        this.lowerDirs = lowerDirs;
+        this.upperDir = upperDir;
+        this.workDir = workDir;
+        this.etcFiles = etcFiles;
+        this.mounts = mounts;
+        this.cwd = cwd;
+    }
+
+    /** Mounts the overlay and prepares mount points; the launch thread then chdirs into {@link #rootfs}. */
+    void mountRootfs() throws IOException {
+        Native.mount("", "/", null, Sc.MS_SLAVE | Sc.MS_REC, null);
+        String lower = lowerDirs.stream().map(Path::toString).collect(Collectors.joining(":"));
+        Native.mount("overlay", rootfs.toString(), "overlay", 0,
+                "lowerdir=" + lower + ",upperdir=" + upperDir + ",workdir=" + workDir);
+        for (String d : List.of("proc", "dev", "sys", "etc")) dir(d);
+        dir(PathMasking.relative(cwd));
+    }
+
+    /** /proc for the given PID namespace via the new mount API (kernel with procfs "pidns", ~6.15+). */
+    void mountProcFor(int pidNsFd) {
+        Pointer proc = Native.cstring("proc"), pidns = Native.cstring("pidns"), empty = Native.cstring("");
+        Pointer target = Native.cstring(rootfs.resolve("proc").toString());
+        int fs = (int) Native.check(Native.syscall(Sc.FSOPEN, proc.address(), Sc.FSOPEN_CLOEXEC, 0, 0, 0, 0),
+                "fsopen proc");
+        try {
+            Native.check(Native.syscall(Sc.FSCONFIG, fs, Sc.FSCONFIG_SET_FD, pidns.address(), 0, pidNsFd, 0),
+                    "fsconfig pidns");
+            Native.check(Native.syscall(Sc.FSCONFIG, fs, Sc.FSCONFIG_CMD_CREATE, 0, 0, 0, 0), "fsconfig create");
+            int mnt = (int) Native.check(Native.syscall(Sc.FSMOUNT, fs, Sc.FSMOUNT_CLOEXEC,
+                    Sc.MOUNT_ATTR_NOSUID | Sc.MOUNT_ATTR_NODEV | Sc.MOUNT_ATTR_NOEXEC, 0, 0, 0), "fsmount proc");
+            try {
+                Native.check(Native.syscall(Sc.MOVE_MOUNT, mnt, empty.address(), -100 /* AT_FDCWD */,
+                        target.address(), Sc.MOVE_MOUNT_F_EMPTY_PATH, 0), "move_mount proc");
+            } finally {
+                Native.closeQuietly(mnt);
+            }
+        } finally {
+            Native.closeQuietly(fs);
+            Reference.reachabilityFence(proc);
+            Reference.reachabilityFence(pidns);
+            Reference.reachabilityFence(empty);
+            Reference.reachabilityFence(target);
+        }
+    }
+
+    void mountDevAndSys() throws IOException {
+        String dev = rootfs.resolve("dev").toString();
+        Native.mount("tmpfs", dev, "tmpfs", Sc.MS_NOSUID | Sc.MS_STRICTATIME, "mode=755,size=65536k");
+        int[][] nodes = {{1, 3}, {1, 5}, {1, 7}, {1, 8}, {1, 9}, {5, 0}};
+        String[] names = {"null", "zero", "full", "random", "urandom", "tty"};
+        for (int i = 0; i < names.length; i++) {
+            String p = dev + "/" + names[i];
+            Native.check(Native.C.mknod(p, 0020000 | 0666, Sc.makedev(nodes[i][0], nodes[i][1])), "mknod " + p);
+            Native.check(Native.C.chmod(p, 0666), "chmod " + p);
+        }
+        symlink("pts/ptmx", dev + "/ptmx");
+        symlink("/proc/self/fd", dev + "/fd");
+        symlink("/proc/self/fd/0", dev + "/stdin");
+        symlink("/proc/self/fd/1", dev + "/stdout");
+        symlink("/proc/self/fd/2", dev + "/stderr");
+        symlink("/proc/kcore", dev + "/core");
+        for (String d : List.of("pts", "shm", "mqueue")) Files.createDirectory(Path.of(dev, d));
+        Native.mount("devpts", dev + "/pts", "devpts", Sc.MS_NOSUID | Sc.MS_NOEXEC,
+                "newinstance,ptmxmode=0666,mode=0620,gid=5");
+        Native.mount("shm", dev + "/shm", "tmpfs", Sc.MS_NOSUID | Sc.MS_NODEV | Sc.MS_NOEXEC, "mode=1777,size=65536k");
+        Native.mount("mqueue", dev + "/mqueue", "mqueue", Sc.MS_NOSUID | Sc.MS_NODEV | Sc.MS_NOEXEC, null);
+        Native.mount("sysfs", rootfs.resolve("sys").toString(), "sysfs",
+                Sc.MS_RDONLY | Sc.MS_NOSUID | Sc.MS_NODEV | Sc.MS_NOEXEC, null);
+    }
+
+    void mountFilesAndBinds() throws IOException {
+        for (EtcFile f : etcFiles) {
+            Path target = target(f.containerPath(), false);
+            Native.mount(f.hostFile().toString(), target.toString(), null, Sc.MS_BIND, null);
+        }
+        for (MountSpec m : mounts) {
+            boolean dir = Files.isDirectory(m.hostPath());
+            Path target = target(m.containerPath(), dir);
+            String t = target.toString();
+            Native.mount(m.hostPath().toString(), t, null, Sc.MS_BIND | Sc.MS_REC, null);
+            if (m.readonly()) Native.mount("", t, null, Sc.MS_BIND | Sc.MS_REMOUNT | Sc.MS_RDONLY, null);
+            long propagation = switch (m.propagation()) {
+                case PRIVATE -> Sc.MS_PRIVATE | Sc.MS_REC;
+                case HOST_TO_CONTAINER -> Sc.MS_SLAVE | Sc.MS_REC;
+                case BIDIRECTIONAL -> Sc.MS_SHARED | Sc.MS_REC;
+            };
+            Native.mount("", t, null, propagation, null);
+        }
+    }
+
+    /** A mount point inside the rootfs, created if missing; a symlink there is replaced (never followed out). */
+    private Path target(String containerPath, boolean directory) throws IOException {
+        Path t = rootfs.resolve(PathMasking.relative(containerPath)).normalize();
+        if (!t.startsWith(rootfs)) throw new IllegalArgumentException("mount escapes rootfs: " + containerPath);
+        Files.createDirectories(t.getParent());
+        if (Files.isSymbolicLink(t)) Files.delete(t);
+        if (!Files.exists(t, LinkOption.NOFOLLOW_LINKS)) {
+            if (directory) Files.createDirectories(t);
+            else Files.createFile(t);
+        }
+        return t;
+    }
+
+    private void dir(String relative) throws IOException {
+        Path p = rootfs.resolve(relative).normalize();
+        if (Files.isSymbolicLink(p) || !p.startsWith(rootfs)) return;
+        Files.createDirectories(p);
+    }
+
+    private static void symlink(String target, String link) {
+        Native.check(Native.C.symlink(target, link), "symlink " + link);
+    }
+}

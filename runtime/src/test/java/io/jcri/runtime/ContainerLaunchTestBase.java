@@ -1,0 +1,159 @@
+package io.jcri.runtime;
+
+import io.jcri.runtime.security.CapabilitySet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Real containers, checked from the host side; run once per /proc strategy. */
+abstract class ContainerLaunchTestBase {
+    @TempDir
+    Path tmp;
+    RuntimeFixture f;
+
+    abstract boolean forceFallback();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        f = new RuntimeFixture(tmp, forceFallback());
+    }
+
+    @AfterEach
+    void tearDown() {
+        f.close();
+    }
+
+    private ContainerSpec logged(ContainerSpec spec) {
+        Path out = tmp.resolve(spec.id() + ".out");
+        return spec.withProcess(spec.process().withStdio(out, out));
+    }
+
+    private String output(String id, String needle) {
+        return Host.waitForFile(tmp.resolve(id + ".out"), needle, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void namespacesRootfsProcAndHostname() {
+        String id = f.newId();
+        ContainerState s = f.run(logged(f.spec(id, "sh", "-c",
+                "echo pid=$$; echo host=$(hostname); ls -d /proc/[0-9]*; cat /proc/self/cgroup; echo done; exec sleep 1000")));
+        long pid = s.pid();
+        assertThat(s.status()).isEqualTo(ContainerStatus.RUNNING);
+        for (String ns : List.of("pid", "mnt", "uts", "ipc", "net"))
+            assertThat(Host.ns(pid, ns)).as(ns).isNotEqualTo(Host.selfNs(ns));
+        String out = output(id, "done");
+        assertThat(out).contains("pid=1").contains("host=" + id);
+        // the container's /proc shows only its own namespace's processes: itself (1) and ls
+        List<Long> procPids = Arrays.stream(out.split("\n")).filter(l -> l.startsWith("/proc/"))
+                .map(l -> Long.parseLong(l.substring(6))).toList();
+        assertThat(procPids).contains(1L).allMatch(p -> p < 10);
+        // in its cgroup before its first instruction of user code
+        assertThat(out).contains("memory:/" + f.cgroupParent + "/" + id);
+        assertThat(Host.read(Path.of("/proc/" + pid + "/cgroup"))).contains("pids:/" + f.cgroupParent + "/" + id);
+        // its root is the overlay over our layer
+        assertThat(Host.read(Path.of("/proc/" + pid + "/root/etc/marker"))).isEqualTo(BusyboxRootfs.MARKER);
+        String rootMount = Host.read(Path.of("/proc/" + pid + "/mountinfo")).lines()
+                .filter(l -> l.split(" ")[4].equals("/")).findFirst().orElseThrow();
+        assertThat(rootMount).contains(" - overlay ");
+        // only 0-2 reach the container
+        assertThat(Host.list(Path.of("/proc/" + pid + "/fd"))).containsExactly("0", "1", "2");
+    }
+
+    @Test
+    void defaultSecurityAndMaskedPaths() {
+        String id = f.newId();
+        ContainerState s = f.run(logged(f.spec(id, "sh", "-c",
+                "cat /proc/timer_list | wc -c; echo w > /proc/sys/kernel/domainname || echo roproc; echo done; exec sleep 1000")));
+        long pid = s.pid();
+        String out = output(id, "done");
+        assertThat(Host.status(pid, "CapBnd")).isEqualTo(String.format("%016x", CapabilitySet.DEFAULT_MASK));
+        assertThat(Host.status(pid, "CapEff")).isEqualTo(String.format("%016x", CapabilitySet.DEFAULT_MASK));
+        assertThat(Host.status(pid, "NoNewPrivs")).isEqualTo("0");
+        assertThat(Host.status(pid, "Seccomp")).isEqualTo("0");
+        assertThat(out).startsWith("0\n").contains("roproc");
+        String mi = Host.read(Path.of("/proc/" + pid + "/mountinfo"));
+        assertThat(mi).contains(" /proc/timer_list ").contains(" /proc/acpi ").contains(" /proc/sys ");
+        assertThat(Host.read(Path.of("/proc/" + pid + "/root/proc/timer_list"))).isEmpty();
+    }
+
+    @Test
+    void userCapsNoNewPrivsAndReadonlyRootfs() {
+        String id = f.newId();
+        SecuritySpec sec = SecuritySpec.defaults().withUser(1000L, 1001L, List.of(1002L, 1003L))
+                .withReadonlyRootfs(true).withSeccomp(SecuritySpec.Seccomp.UNCONFINED, true)
+                .withCaps(false, List.of(), List.of("NET_RAW", "MKNOD"));
+        ContainerState s = f.run(logged(f.spec(id, "sh", "-c",
+                "touch /rootfile || echo rofail; echo ok > /dev/shm/x && echo shmok; echo done; exec sleep 1000")
+                .withSecurity(sec)));
+        long pid = s.pid();
+        String out = output(id, "done");
+        assertThat(out).contains("rofail").contains("shmok");
+        assertThat(Host.status(pid, "Uid")).isEqualTo("1000\t1000\t1000\t1000");
+        assertThat(Host.status(pid, "Gid")).isEqualTo("1001\t1001\t1001\t1001");
+        assertThat(Host.status(pid, "Groups")).isEqualTo("1002 1003");
+        assertThat(Host.status(pid, "CapEff")).isEqualTo("0000000000000000");
+        long bnd = CapabilitySet.DEFAULT_MASK & ~CapabilitySet.fromNames("NET_RAW", "MKNOD");
+        assertThat(Host.status(pid, "CapBnd")).isEqualTo(String.format("%016x", bnd));
+        assertThat(Host.status(pid, "NoNewPrivs")).isEqualTo("1");
+    }
+
+    @Test
+    void stopEscalatesToSigkillAfterTimeout() {
+        String id = f.newId();
+        Path out = tmp.resolve(id + ".out");
+        ContainerState s = f.run(logged(f.spec(id, "sh", "-c", "trap '' TERM; echo trapped; while :; do sleep 1; done")));
+        output(id, "trapped");
+        long t0 = System.nanoTime();
+        ContainerState st = f.runtime.stop(id, Duration.ofMillis(700), 15);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(ms).isGreaterThanOrEqualTo(700).isLessThan(10_000);
+        assertThat(st.status()).isEqualTo(ContainerStatus.EXITED);
+        assertThat(st.exitCode()).isEqualTo(137);
+        assertThat(st.finishedAt()).isAfterOrEqualTo(st.startedAt());
+        assertThat(Files.exists(Path.of("/proc/" + s.pid()))).isFalse();
+        assertThat(out).exists();
+    }
+
+    @Test
+    void exitCodeIsReported() {
+        String id = f.newId();
+        f.run(f.spec(id, "sh", "-c", "exit 7"));
+        ContainerState st = f.runtime.awaitExit(id, Duration.ofSeconds(10));
+        assertThat(st.status()).isEqualTo(ContainerStatus.EXITED);
+        assertThat(st.exitCode()).isEqualTo(7);
+        assertThat(st.oomKilled()).isFalse();
+    }
+
+    @Test
+    void execJoinsPidNamespaceAndRoot() {
+        String id = f.newId();
+        ContainerState s = f.run(f.spec(id, "sleep", "1000"));
+        ExecResult r = f.runtime.execSync(id, ProcessSpec.of("sh", "-c",
+                "echo $(cat /etc/marker) $(cat /proc/1/comm) $$; echo err >&2; exit 3"), Duration.ofSeconds(10));
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(new String(r.stdout())).startsWith(BusyboxRootfs.MARKER + " sleep ");
+        assertThat(new String(r.stderr())).isEqualTo("err\n");
+        ExecProcess p = f.runtime.exec(id, ProcessSpec.of("sleep", "1000"));
+        try {
+            assertThat(Host.ns(p.pid(), "pid")).isEqualTo(Host.ns(s.pid(), "pid"));
+            assertThat(Host.ns(p.pid(), "mnt")).isEqualTo(Host.ns(s.pid(), "mnt"));
+            assertThat(Host.read(Path.of("/proc/" + p.pid() + "/root/etc/marker"))).isEqualTo(BusyboxRootfs.MARKER);
+            assertThat(Host.read(Path.of("/proc/" + p.pid() + "/cgroup"))).contains("/" + f.cgroupParent + "/" + id);
+            assertThat(Host.list(Path.of("/proc/" + p.pid() + "/fd"))).containsExactly("0", "1", "2");
+        } finally {
+            p.kill(9);
+        }
+        assertThat(p.exitCode().join()).isEqualTo(137);
+        ExecResult slow = f.runtime.execSync(id, ProcessSpec.of("sleep", "100"), Duration.ofMillis(200));
+        assertThat(slow.timedOut()).isTrue();
+    }
+}

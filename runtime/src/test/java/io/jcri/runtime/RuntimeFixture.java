@@ -1,0 +1,68 @@
+package io.jcri.runtime;
+
+import io.jcri.runtime.cgroup.CgroupDriver;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** A runtime on temporary dirs and a test-private cgroup parent; close() removes everything it made. */
+final class RuntimeFixture implements AutoCloseable {
+    final Path root;
+    final Path state;
+    final String cgroupParent = "jcri-test-" + UUID.randomUUID().toString().substring(0, 8);
+    final ContainerRuntime runtime;
+    final List<String> containers = new ArrayList<>();
+    final List<String> pods = new ArrayList<>();
+    private int seq;
+
+    RuntimeFixture(Path tmp, boolean forceFallback) throws Exception {
+        root = Files.createDirectories(tmp.resolve("root"));
+        state = Files.createDirectories(tmp.resolve("state"));
+        runtime = new ContainerRuntime(new RuntimeOptions(root, state, forceFallback, CgroupDriver.CGROUPFS, cgroupParent));
+    }
+
+    String newId() {
+        String id = "c" + (++seq) + "-" + UUID.randomUUID().toString().substring(0, 6);
+        containers.add(id);
+        return id;
+    }
+
+    ContainerSpec spec(String id, String... args) {
+        return ContainerSpec.of(id, List.of(BusyboxRootfs.layer()), ProcessSpec.of(args));
+    }
+
+    ContainerState run(ContainerSpec spec) {
+        runtime.create(spec);
+        runtime.start(spec.id());
+        return runtime.state(spec.id());
+    }
+
+    @Override
+    public void close() {
+        for (String id : containers) {
+            try {
+                runtime.delete(id);
+            } catch (RuntimeException e) {
+                // keep cleaning
+            }
+        }
+        for (String pod : pods) {
+            try {
+                runtime.removePodNamespaces(pod);
+            } catch (RuntimeException e) {
+                // keep cleaning
+            }
+        }
+        runtime.close();
+        for (String c : Host.list(Path.of("/sys/fs/cgroup"))) {
+            try {
+                Files.deleteIfExists(Path.of("/sys/fs/cgroup", c, cgroupParent));
+            } catch (Exception e) {
+                // not empty: a test failed to clean; leave it visible
+            }
+        }
+    }
+}
