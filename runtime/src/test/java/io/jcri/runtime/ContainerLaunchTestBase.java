@@ -156,4 +156,137 @@ abstract class ContainerLaunchTestBase {
         ExecResult slow = f.runtime.execSync(id, ProcessSpec.of("sleep", "100"), Duration.ofMillis(200));
         assertThat(slow.timedOut()).isTrue();
     }
+
+    @Test
+    void podNamespacesAreSharedPinnedAndRemoved() throws Exception {
+        String pod = f.newPod();
+        PodNamespaces pns = f.runtime.createPodNamespaces(
+                new PodSpec(pod, "podhost", NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD));
+        NamespaceSpec shared = new NamespaceSpec(NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD, null);
+        String a = f.newId(), b = f.newId();
+        ContainerState sa = f.run(f.spec(a, "sleep", "1000").inPod(pod, shared));
+        ContainerState sb = f.run(logged(f.spec(b, "sh", "-c",
+                "echo host=$(hostname); cat /proc/1/comm; echo done; exec sleep 1000").inPod(pod, shared)));
+        for (String ns : List.of("net", "ipc", "uts", "pid")) {
+            assertThat(Host.ns(sa.pid(), ns)).as(ns).isEqualTo(Host.ns(sb.pid(), ns)).isNotEqualTo(Host.selfNs(ns));
+        }
+        assertThat(Host.ns(sa.pid(), "mnt")).isNotEqualTo(Host.ns(sb.pid(), "mnt"));
+        assertThat(Host.ns(sa.pid(), "net")).contains("[" + Files.getAttribute(pns.net(), "unix:ino") + "]");
+        assertThat(Host.ns(sa.pid(), "pid")).contains("[" + Files.getAttribute(pns.pid(), "unix:ino") + "]");
+        String out = output(b, "done");
+        assertThat(out).contains("host=podhost").contains("sleep");
+        f.runtime.delete(a);
+        f.runtime.delete(b);
+        f.runtime.removePodNamespaces(pod);
+        assertThat(Host.mountinfo()).noneMatch(l -> l.contains(pod));
+        assertThat(f.state.resolve("pods").resolve(pod)).doesNotExist();
+    }
+
+    @Test
+    void hostNetworkAndTargetPidNamespace() {
+        String pod = f.newPod();
+        f.runtime.createPodNamespaces(new PodSpec(pod, "ignored", NamespaceMode.NODE, NamespaceMode.CONTAINER,
+                NamespaceMode.POD));
+        String a = f.newId(), b = f.newId();
+        ContainerState sa = f.run(f.spec(a, "sleep", "1000").inPod(pod,
+                new NamespaceSpec(NamespaceMode.NODE, NamespaceMode.CONTAINER, NamespaceMode.POD, null)));
+        ContainerState sb = f.run(f.spec(b, "sleep", "1000").inPod(pod,
+                new NamespaceSpec(NamespaceMode.NODE, NamespaceMode.TARGET, NamespaceMode.POD, a)));
+        assertThat(Host.ns(sa.pid(), "net")).isEqualTo(Host.selfNs("net"));
+        assertThat(Host.ns(sa.pid(), "uts")).isEqualTo(Host.selfNs("uts"));
+        assertThat(Host.ns(sa.pid(), "ipc")).isNotEqualTo(Host.selfNs("ipc"));
+        assertThat(Host.ns(sb.pid(), "pid")).isEqualTo(Host.ns(sa.pid(), "pid"));
+    }
+
+    @Test
+    void seccompProfilesAreEnforced() throws Exception {
+        String id = f.newId();
+        ContainerState s = f.run(logged(f.spec(id, "sh", "-c", "echo started; exec sleep 1000")
+                .withSecurity(SecuritySpec.defaults().withSeccomp(SecuritySpec.Seccomp.RUNTIME_DEFAULT, true))));
+        output(id, "started");
+        assertThat(Host.status(s.pid(), "Seccomp")).isEqualTo("2");
+        assertThat(Host.status(s.pid(), "NoNewPrivs")).isEqualTo("1");
+        // a Localhost profile that refuses mkdir, for root, which could otherwise create the directory
+        Path profile = tmp.resolve("no-mkdir.json");
+        Files.writeString(profile, "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_X86_64\"],"
+                + "\"syscalls\":[{\"names\":[\"mkdir\",\"mkdirat\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1}]}");
+        String id2 = f.newId();
+        ContainerState s2 = f.run(logged(f.spec(id2, "sh", "-c",
+                "mkdir /tmp/x && echo made || echo refused; echo done; exec sleep 1000").withSecurity(
+                SecuritySpec.defaults().withSeccomp(new SecuritySpec.Seccomp(SecuritySpec.Seccomp.Type.LOCALHOST,
+                        profile), false))));
+        assertThat(output(id2, "done")).contains("refused").doesNotContain("made");
+        assertThat(Host.status(s2.pid(), "Seccomp")).isEqualTo("2");
+        assertThat(Host.status(s2.pid(), "NoNewPrivs")).isEqualTo("0");
+        // exec gets the container's filter too
+        ExecResult r = f.runtime.execSync(id2, ProcessSpec.of("sh", "-c", "mkdir /tmp/y || echo refused"),
+                Duration.ofSeconds(10));
+        assertThat(new String(r.stdout())).contains("refused");
+    }
+
+    @Test
+    void memoryHogIsOomKilled() {
+        String id = f.newId();
+        f.run(f.spec(id, "tail", "/dev/zero").withResources(
+                io.jcri.runtime.cgroup.Resources.builder().memoryLimit(32L << 20).build()));
+        ContainerState st = f.runtime.awaitExit(id, Duration.ofSeconds(30));
+        assertThat(st.status()).isEqualTo(ContainerStatus.EXITED);
+        assertThat(st.exitCode()).isEqualTo(137);
+        assertThat(st.oomKilled()).isTrue();
+        assertThat(st.reason()).isEqualTo("OOMKilled");
+    }
+
+    @Test
+    void rlimitsAndOomScoreAdj() {
+        String id = f.newId();
+        SecuritySpec sec = SecuritySpec.defaults()
+                .withRlimits(List.of(io.jcri.runtime.security.Rlimit.of("nofile", 1000, 2000)))
+                .withOomScoreAdj(500);
+        ContainerState s = f.run(logged(f.spec(id, "sh", "-c", "ulimit -n; echo done; exec sleep 1000")
+                .withSecurity(sec)));
+        assertThat(Host.read(Path.of("/proc/" + s.pid() + "/limits"))).containsPattern("Max open files\\s+1000\\s+2000");
+        assertThat(Host.read(Path.of("/proc/" + s.pid() + "/oom_score_adj")).trim()).isEqualTo("500");
+        if (forceFallback()) assertThat(output(id, "done")).startsWith("1000\n"); // set before exec by the helper
+    }
+
+    @Test
+    void ttyAndStdin() throws Exception {
+        String id = f.newId();
+        f.runtime.create(f.spec(id, "sh", "-c", "tty; echo done; read x; echo got-$x")
+                .withProcess(ProcessSpec.of("sh", "-c", "tty; echo done; read x; echo got-$x").withTty(true, true)));
+        try (ProcessIO io = f.runtime.start(id)) {
+            String seen = readUntil(io.stdout(), "done");
+            assertThat(seen).contains("/dev/pts/0");
+            io.stdin().write("hi\n".getBytes());
+            io.stdin().flush();
+            assertThat(readUntil(io.stdout(), "got-hi")).contains("got-hi");
+        }
+        assertThat(f.runtime.awaitExit(id, Duration.ofSeconds(10)).exitCode()).isEqualTo(0);
+        String id2 = f.newId();
+        f.runtime.create(f.spec(id2, "cat").withProcess(ProcessSpec.of("cat").withTty(false, true)));
+        try (ProcessIO io = f.runtime.start(id2)) {
+            io.stdin().write("piped\n".getBytes());
+            io.stdin().close();
+            assertThat(new String(io.stdout().readAllBytes())).isEqualTo("piped\n");
+        }
+        assertThat(f.runtime.awaitExit(id2, Duration.ofSeconds(10)).exitCode()).isEqualTo(0);
+    }
+
+    private static String readUntil(java.io.InputStream in, String needle) throws Exception {
+        java.util.concurrent.CompletableFuture<String> f = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            StringBuilder sb = new StringBuilder();
+            byte[] buf = new byte[256];
+            try {
+                while (!sb.toString().contains(needle)) {
+                    int n = in.read(buf);
+                    if (n < 0) break;
+                    sb.append(new String(buf, 0, n));
+                }
+            } catch (java.io.IOException e) {
+                sb.append(e);
+            }
+            return sb.toString();
+        });
+        return f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
 }

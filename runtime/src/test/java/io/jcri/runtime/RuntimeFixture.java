@@ -34,10 +34,21 @@ final class RuntimeFixture implements AutoCloseable {
         return ContainerSpec.of(id, List.of(BusyboxRootfs.layer()), ProcessSpec.of(args));
     }
 
+    /** Create + start; the stdio pipes the runtime hands back are closed (tests that read output use files). */
     ContainerState run(ContainerSpec spec) {
         runtime.create(spec);
-        runtime.start(spec.id());
+        try (ProcessIO io = runtime.start(spec.id())) {
+            // not read
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return runtime.state(spec.id());
+    }
+
+    String newPod() {
+        String pod = "p" + (++seq) + "-" + UUID.randomUUID().toString().substring(0, 6);
+        pods.add(pod);
+        return pod;
     }
 
     @Override

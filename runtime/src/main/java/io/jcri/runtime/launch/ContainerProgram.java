@@ -51,7 +51,7 @@ final class ContainerProgram {
     /** The helper's last steps: controlling tty, drop its protocol fds, exec the entrypoint. */
     private static void appendExec(SyscallProgram p, Input in) {
         if (in.tty()) {
-            p.call("setsid", Sc.SETSID);
+            // posix_spawn's SETSID already made the helper a session leader; take the slave (fd 0) as its tty
             p.call("controlling tty", 16 /* ioctl */, 0L, 0x540EL /* TIOCSCTTY */, 0L);
         }
         p.call("close program fd", Sc.CLOSE, 3L);
