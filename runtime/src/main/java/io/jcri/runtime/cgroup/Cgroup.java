@@ -19,9 +19,9 @@ public interface Cgroup {
     void addThread(long tid);
 
     /**
-     * Denies every device except {@code allowed} (v1 devices controller). Returns false where this cannot be
-     * enforced: on cgroup v2 device access is an eBPF program attached to the cgroup, which jcri does not load
-     * yet; the caller decides whether to go on.
+     * Denies every device except {@code allowed}: v1 writes devices.deny/devices.allow; v2 attaches an eBPF
+     * program (BPF_CGROUP_DEVICE), which needs bpf(2) and the cgroup2 mount to be real. Call once, after
+     * {@link #create()}. Returns whether the restriction is in force.
      */
     boolean restrictDevices(List<DeviceRule> allowed);
 

@@ -79,11 +79,11 @@ final class V2Cgroup implements Cgroup {
                 + "; move the spawned process with addProcess before it executes user code");
     }
 
+    /** Attaches an eBPF device filter (BPF_CGROUP_DEVICE); call once per cgroup, programs accumulate. */
     @Override
     public boolean restrictDevices(List<DeviceRule> allowed) {
-        LOG.log(System.Logger.Level.WARNING, "device access of {0} is not restricted: cgroup v2 needs a "
-                + "BPF_CGROUP_DEVICE program for that", dir);
-        return false;
+        BpfSyscalls.attachDeviceFilter(dir.toString(), DeviceFilterProgram.compile(allowed));
+        return true;
     }
 
     @Override

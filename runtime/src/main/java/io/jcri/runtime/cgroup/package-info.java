@@ -13,6 +13,8 @@
  * </ul>
  * Verified on this machine (kernel 6.18, v1 hybrid): everything v1 against the real hierarchies; on the
  * controller-less cgroup2 mount creation, delegation (hugetlb, the one controller it offers), membership,
- * cgroup.kill and removal; the v2 limit and statistics files only over a fake cgroupfs.
+ * cgroup.kill, the eBPF device filter and removal; the v2 cpu/memory/pids files and statistics only over a fake
+ * cgroupfs. Without {@code restrictDevices} a container holding CAP_MKNOD (in the default set) can create and
+ * open any device node, the host's disks included.
  */
 package io.jcri.runtime.cgroup;

@@ -165,6 +165,8 @@ class V2CgroupFilesTest {
         assertThatThrownBy(() -> cgroup.addThread(99)).isInstanceOf(UnsupportedOperationException.class);
         cgroup.killAll();
         assertThat(read("cgroup.kill")).isEqualTo("1");
-        assertThat(cgroup.restrictDevices(DeviceRule.DEFAULT_ALLOWED)).as("not enforceable on v2 yet").isFalse();
+        assertThatThrownBy(() -> cgroup.restrictDevices(DeviceRule.DEFAULT_ALLOWED))
+                .as("a plain directory takes no BPF program").isInstanceOf(CgroupException.class)
+                .hasMessageContaining("BPF_PROG_ATTACH");
     }
 }

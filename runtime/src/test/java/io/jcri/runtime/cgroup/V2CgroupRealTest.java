@@ -71,6 +71,33 @@ class V2CgroupRealTest {
     }
 
     @Test
+    void deviceFilterProgramIsEnforcedByTheKernel() throws Exception {
+        assumeTrue(Files.exists(Path.of("/dev/loop0")), "no block device to probe with");
+        Cgroup cgroup = manager.forContainer(parent, "ctr");
+        cgroup.create();
+        assertThat(cgroup.restrictDevices(DeviceRule.DEFAULT_ALLOWED)).isTrue();
+        Process nullDevice = processes.start("sh", "-c", "read go; exec 3</dev/null 4>/dev/full");
+        Process blockDevice = processes.start("sh", "-c", "read go; exec 3</dev/loop0");
+        Process mknod = processes.start("sh", "-c", "read go; d=$(mktemp -d); mknod $d/loop b 7 0; r=$?; "
+                + "rm -r $d; exit $r");
+        for (Process p : List.of(nullDevice, blockDevice, mknod)) {
+            cgroup.addProcess(p.pid());
+            p.getOutputStream().write("go\n".getBytes());
+            p.getOutputStream().flush();
+        }
+        for (Process p : List.of(nullDevice, blockDevice, mknod)) {
+            assertThat(RealProcesses.exitsWithin(p, 10)).isTrue();
+        }
+        assertThat(nullDevice.exitValue()).as("/dev/null and /dev/full are allowed").isZero();
+        assertThat(blockDevice.exitValue()).as("/dev/loop0 is not").isNotZero();
+        assertThat(mknod.exitValue()).as("mknod of anything is (b *:* m)").isZero();
+        // the same open outside the cgroup works
+        Process outside = processes.start("sh", "-c", "exec 3</dev/loop0");
+        assertThat(RealProcesses.exitsWithin(outside, 10)).isTrue();
+        assertThat(outside.exitValue()).isZero();
+    }
+
+    @Test
     void hugetlbIsTheOneControllerThatCanBeDelegatedHere() throws Exception {
         List<String> controllers = List.of(Files.readString(unified.resolve("cgroup.controllers")).strip()
                 .split("\\s+"));
