@@ -125,4 +125,129 @@ class ImageServiceAuthAndFailureTest {
             }
         }
     }
+
+    /** Serves an OCI image from the fake registry; the layer handler is the test's to choose. */
+    static byte[] serveImage(FakeRegistry fake, String repo, String tag, TestImage image) {
+        StringBuilder layers = new StringBuilder();
+        for (TestLayer l : image.layers()) {
+            layers.append(layers.length() == 0 ? "" : ",").append("{\"mediaType\":\"")
+                    .append("application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"").append(l.digest())
+                    .append("\",\"size\":").append(l.size()).append('}');
+        }
+        byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + ManifestFormat.OCI.manifestType + "\","
+                + "\"config\":{\"mediaType\":\"" + ManifestFormat.OCI.configType + "\",\"digest\":\""
+                + image.configDigest() + "\",\"size\":" + image.config().length + "},"
+                + "\"layers\":[" + layers + "]}").getBytes(StandardCharsets.UTF_8);
+        fake.on("/v2/" + repo + "/manifests/" + tag, e -> FakeRegistry.respond(e, 200,
+                ManifestFormat.OCI.manifestType, manifest));
+        fake.on("/v2/" + repo + "/blobs/" + image.configDigest(), e -> FakeRegistry.respond(e, 200,
+                "application/octet-stream", image.config()));
+        return manifest;
+    }
+
+    @Test
+    void retriesALayerWhoseConnectionBrokeMidway() throws Exception {
+        TestImage image = TestImageBuilder.image().layer(TestLayer.gzip(TarWriter.bytes(t -> t.file("r",
+                ImageServiceRegistryTest.randomBytes(200_000, 6), 0644, 0, 0)))).build();
+        TestLayer layer = image.layers().get(0);
+        java.util.concurrent.atomic.AtomicInteger gets = new java.util.concurrent.atomic.AtomicInteger();
+        try (FakeRegistry fake = new FakeRegistry()) {
+            serveImage(fake, "flaky", "1", image);
+            fake.on("/v2/flaky/blobs/" + layer.digest(), e -> {
+                e.sendResponseHeaders(200, layer.size());
+                OutputStream out = e.getResponseBody();
+                if (gets.incrementAndGet() == 1) {
+                    out.write(layer.blob(), 0, (int) layer.size() / 2);
+                    out.flush();
+                    return; // the exchange is closed short: the body ends early
+                }
+                out.write(layer.blob());
+                out.close();
+            });
+            try (ImageService svc = ImageServiceRegistryTest.service(plainHttp(fake.host()))) {
+                ImageRecord r = svc.pull(fake.host() + "/flaky:1", Credentials.NONE);
+                assertThat(r.id()).isEqualTo(image.configDigest().toString());
+                assertThat(gets).hasValue(2);
+                assertThat(svc.lowerDirs(r).get(0).resolve("r")).hasSize(200_000);
+            }
+        }
+    }
+
+    @Test
+    void aLayerThatIsNotATarFailsWithoutRetrying() throws Exception {
+        TestImage image = TestImageBuilder.image().layer(TestLayer.gzip(
+                "not a tar archive at all, but long enough to fill a header block".repeat(20)
+                        .getBytes(StandardCharsets.UTF_8))).build();
+        TestLayer layer = image.layers().get(0);
+        try (FakeRegistry fake = new FakeRegistry()) {
+            serveImage(fake, "bad", "1", image);
+            String path = "/v2/bad/blobs/" + layer.digest();
+            fake.on(path, e -> FakeRegistry.respond(e, 200, "application/octet-stream", layer.blob()));
+            try (ImageService svc = ImageServiceRegistryTest.service(plainHttp(fake.host()))) {
+                assertThatThrownBy(() -> svc.pull(fake.host() + "/bad:1", Credentials.NONE))
+                        .isInstanceOf(ImagePullException.class)
+                        .hasRootCauseMessage("tar header checksum mismatch: not a tar archive or corrupted")
+                        .hasMessageContaining("cannot be unpacked");
+                assertThat(fake.count(path)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void verifiesTlsUnlessTheRegistryIsConfiguredSkipVerify() throws Exception {
+        try (TestRegistry registry = TestRegistry.startTls()) {
+            PushedImage img = TestImageBuilder.image().layer(TestLayers.busybox())
+                    .push(registry, "tls/busybox", "1", ManifestFormat.OCI);
+            ImageServiceConfig verifying = ImageServiceConfig.defaults(root);
+            try (ImageService svc = ImageServiceRegistryTest.service(verifying)) {
+                assertThatThrownBy(() -> svc.pull(img.reference(), Credentials.NONE))
+                        .isInstanceOf(ImagePullException.class)
+                        .hasMessageContaining("https://" + registry.host());
+                assertThat(svc.list()).isEmpty();
+            }
+            ImageServiceConfig skipVerify = ImageServiceConfig.defaults(root).withRegistries(Map.of(registry.host(),
+                    new RegistryHostConfig(List.of(), false, true, false)));
+            try (ImageService svc = ImageServiceRegistryTest.service(skipVerify)) {
+                assertThat(svc.pull(img.reference(), Credentials.NONE).id()).isEqualTo(img.imageId().toString());
+            }
+        }
+    }
+
+    @Test
+    void logsProgressAndOutcome() throws Exception {
+        java.util.List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                messages.add(r.getLoggerName() + " " + r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger pkg = java.util.logging.Logger.getLogger("io.jcri.image");
+        pkg.addHandler(capture);
+        String layerHex;
+        try (TestRegistry registry = TestRegistry.start()) {
+            PushedImage img = TestImageBuilder.image().layer(TestLayers.busybox())
+                    .push(registry, "logged", "1", ManifestFormat.OCI);
+            layerHex = img.layers().get(0).get(0).digest().hex().substring(0, 12);
+            ImageServiceConfig cfg = new ImageServiceConfig(root, Map.of(registry.host(),
+                    new RegistryHostConfig(List.of(), true, false, false)), null, List.of(), null, null, 0,
+                    Duration.ZERO);
+            try (ImageService svc = ImageServiceRegistryTest.service(cfg)) {
+                svc.pull(img.reference(), Credentials.NONE);
+            }
+        } finally {
+            pkg.removeHandler(capture);
+        }
+        assertThat(messages).anySatisfy(m -> assertThat(m).startsWith("io.jcri.image.pull.PullProgress pulling ")
+                .contains(layerHex).matches(".* [0-9.]+/[0-9.]+ MB.*"));
+        assertThat(messages).anySatisfy(m -> assertThat(m).contains("pulled ").matches(".* in [0-9]+ ms"));
+    }
 }

@@ -250,8 +250,11 @@ class ImageServiceRegistryTest {
     @Test
     void pullsThroughMirrorUnderUpstreamName() throws Exception {
         String deadMirror = "http://127.0.0.1:" + freePort();
+        PushedImage pause = TestImageBuilder.image().layer(TestLayers.busybox()).entrypoint("/bin/sleep", "inf")
+                .push(registry, "pause", "3.10", ManifestFormat.DOCKER);
         ImageServiceConfig cfg = ImageServiceConfig.defaults(root).withRegistries(Map.of(
-                "docker.io", new RegistryHostConfig(List.of(deadMirror, registry.url()), false, false, true)));
+                "docker.io", new RegistryHostConfig(List.of(deadMirror, registry.url()), false, false, true),
+                "registry.k8s.io", RegistryHostConfig.mirroredBy(registry.url()).withNoFallback()));
         try (ImageService svc = service(cfg)) {
             ImageRecord r = svc.pull("busybox", Credentials.NONE);
             assertThat(r.id()).isEqualTo(busyboxOci.imageId().toString());
@@ -259,6 +262,10 @@ class ImageServiceRegistryTest {
             assertThat(r.repoDigests()).containsExactly("docker.io/library/busybox@" + busyboxOci.digest());
             assertThat(svc.status("busybox:latest")).isPresent();
             assertThat(svc.status("docker.io/library/busybox")).isPresent();
+
+            ImageRecord p = svc.pull("registry.k8s.io/pause:3.10", Credentials.NONE);
+            assertThat(p.id()).isEqualTo(pause.imageId().toString());
+            assertThat(p.repoTags()).containsExactly("registry.k8s.io/pause:3.10");
 
             // no fallback: a name the mirror lacks fails there and never goes to the real Docker Hub
             assertThatThrownBy(() -> svc.pull("docker.io/library/absent:1", Credentials.NONE))
@@ -411,6 +418,25 @@ class ImageServiceRegistryTest {
             List<String> lines = new String(df.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
             df.waitFor();
             assertThat(used.mountpoint()).isEqualTo(lines.get(lines.size() - 1).trim());
+        }
+    }
+
+    @Test
+    void generatedBigImageRoundTrips() throws Exception {
+        // the benchmark's generator at a small size: many small files plus incompressible data
+        PushedImage big = TestLayers.bigImage(6_000_000, 2, 1).push(registry, "big", "small", ManifestFormat.OCI);
+        try (ImageService svc = service()) {
+            ImageRecord r = svc.pull(big.reference(), Credentials.NONE);
+            List<Path> dirs = svc.lowerDirs(r);
+            assertThat(dirs).hasSize(3);
+            long bytes;
+            try (Stream<Path> s = Stream.concat(Files.walk(dirs.get(0)), Files.walk(dirs.get(1)))) {
+                bytes = s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            }
+            assertThat(bytes).isGreaterThanOrEqualTo(6_000_000);
+            try (Stream<Path> s = Files.list(dirs.get(1).resolve("small/d0"))) {
+                assertThat(s.count()).isEqualTo(1000);
+            }
         }
     }
 }

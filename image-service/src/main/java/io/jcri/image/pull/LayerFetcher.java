@@ -82,8 +82,38 @@ public final class LayerFetcher {
             }
             return;
         }
-        progress.start(layer.digest(), layer.size());
         long started = System.nanoTime();
+        long backoff = client.settings().initialBackoff().toMillis();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                download(source, layer, diffId, progress);
+                break;
+            } catch (IOException e) {
+                if (!isTransferBreak(e) || attempt >= client.settings().maxAttempts()) {
+                    throw e;
+                }
+                LOG.info("layer " + layer.digest() + ": transfer broke (" + e.getMessage() + "), retrying");
+                Thread.sleep(backoff);
+                backoff *= 2;
+            }
+        }
+        LOG.fine(() -> String.format("layer %s: %d bytes in %d ms", layer.digest(), layer.size(),
+                (System.nanoTime() - started) / 1_000_000));
+    }
+
+    /**
+     * A connection that broke mid-body is worth another try from the start; bad content, an unsafe layer, a stall
+     * (already waited out) or an HTTP error answer (retried by the client where transient) are not.
+     */
+    private static boolean isTransferBreak(IOException e) {
+        return !(e instanceof ContentMismatchException || e instanceof io.jcri.image.unpack.UnsafeLayerException
+                || e instanceof io.jcri.image.unpack.InvalidLayerException
+                || e instanceof PullStalledException || e instanceof RegistryException);
+    }
+
+    private void download(Source source, Descriptor layer, Digest diffId, PullProgress progress)
+            throws IOException, InterruptedException {
+        progress.start(layer.digest(), layer.size());
         try (ContentStore.Ingest ingest = store.beginIngest(layer);
              InputStream remote = client.openBlob(source.endpoint(), source.repository(), layer, source.credentials())) {
             InputStream tee = new TeeInputStream(remote, ingest, layer.digest(), progress);
@@ -94,8 +124,6 @@ public final class LayerFetcher {
                 unpackVerified(tee, diffId, layer, ingest);
             }
         }
-        LOG.fine(() -> String.format("layer %s: %d bytes in %d ms", layer.digest(), layer.size(),
-                (System.nanoTime() - started) / 1_000_000));
     }
 
     private void unpackVerified(InputStream compressed, Digest diffId, Descriptor layer) throws IOException {
@@ -149,11 +177,15 @@ public final class LayerFetcher {
         } catch (ContentMismatchException mismatch) {
             mismatch.addSuppressed(unpackFailure);
             return mismatch;
-        } catch (IOException other) {
-            unpackFailure.addSuppressed(other);
+        } catch (IOException transferBroke) {
+            transferBroke.addSuppressed(unpackFailure);
+            return transferBroke;
         }
-        return new IOException("layer " + layer.digest() + " cannot be unpacked: " + unpackFailure.getMessage(),
-                unpackFailure);
+        if (unpackFailure instanceof io.jcri.image.unpack.UnsafeLayerException) {
+            return unpackFailure;
+        }
+        return new io.jcri.image.unpack.InvalidLayerException("layer " + layer.digest() + " cannot be unpacked: "
+                + unpackFailure.getMessage(), unpackFailure);
     }
 
     /** Copies everything read into the ingest (which hashes and size-checks it) and reports progress. */

@@ -200,8 +200,15 @@ public final class ContentStore {
             return written;
         }
 
-        /** Checks size and digest of what was written; the ingest cannot be committed afterwards. */
-        public void verify() throws ContentMismatchException {
+        /**
+         * Checks size and digest of what was written; the ingest cannot be committed afterwards. Fewer bytes than
+         * the descriptor says is a cut-off transfer ({@link java.io.EOFException}), not wrong content.
+         */
+        public void verify() throws IOException {
+            if (written < descriptor.size()) {
+                throw new java.io.EOFException("blob " + descriptor.digest() + " ended after " + written + " of "
+                        + descriptor.size() + " bytes");
+            }
             if (written != descriptor.size()) {
                 throw new ContentMismatchException("blob " + descriptor.digest() + " has " + written
                         + " bytes, its descriptor says " + descriptor.size());

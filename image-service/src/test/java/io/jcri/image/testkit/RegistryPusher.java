@@ -15,11 +15,11 @@ import java.util.Base64;
 public final class RegistryPusher {
     private final String base;
     private final String authorization;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
 
-    public RegistryPusher(String base, String username, String password) {
+    public RegistryPusher(String base, String username, String password, HttpClient http) {
         this.base = base;
+        this.http = http;
         this.authorization = username == null ? null : "Basic " + Base64.getEncoder()
                 .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     }

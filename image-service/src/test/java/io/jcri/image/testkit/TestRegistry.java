@@ -30,13 +30,20 @@ public final class TestRegistry implements AutoCloseable {
     private final int port;
     private final String username;
     private final String password;
+    private final boolean tls;
 
-    private TestRegistry(Path dir, Process process, int port, String username, String password) {
+    private TestRegistry(Path dir, Process process, int port, String username, String password, boolean tls) {
         this.dir = dir;
         this.process = process;
         this.port = port;
         this.username = username;
         this.password = password;
+        this.tls = tls;
+    }
+
+    /** A registry serving HTTPS with a fresh self-signed certificate for 127.0.0.1 (made with openssl). */
+    public static TestRegistry startTls() throws IOException {
+        return start(null, null, true);
     }
 
     /** An open registry (no auth). */
@@ -46,6 +53,10 @@ public final class TestRegistry implements AutoCloseable {
 
     /** A registry that demands basic auth with this user (null for none). */
     public static TestRegistry start(String username, String password) throws IOException {
+        return start(username, password, false);
+    }
+
+    private static TestRegistry start(String username, String password, boolean tls) throws IOException {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " missing: apt-get install docker-registry");
         }
@@ -54,7 +65,7 @@ public final class TestRegistry implements AutoCloseable {
         for (int attempt = 0; attempt < 3; attempt++) {
             int port = freePort();
             try {
-                return launch(dir, port, username, password);
+                return launch(dir, port, username, password, tls);
             } catch (IOException e) {
                 last = e; // most likely the port was taken between probing and binding
             }
@@ -63,7 +74,18 @@ public final class TestRegistry implements AutoCloseable {
         throw last;
     }
 
-    private static TestRegistry launch(Path dir, int port, String username, String password) throws IOException {
+    private static TestRegistry launch(Path dir, int port, String username, String password, boolean tls)
+            throws IOException {
+        String tlsConfig = "";
+        if (tls) {
+            Path cert = dir.resolve("cert.pem");
+            Path key = dir.resolve("key.pem");
+            if (!Files.exists(cert)) {
+                exec("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                        "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.toString(), "-out", cert.toString());
+            }
+            tlsConfig = "  tls:\n    certificate: " + cert + "\n    key: " + key + "\n";
+        }
         String auth = "";
         if (username != null) {
             Path htpasswd = dir.resolve("htpasswd");
@@ -75,14 +97,14 @@ public final class TestRegistry implements AutoCloseable {
                 + "log:\n  level: info\n  accesslog:\n    disabled: false\n"
                 + "storage:\n  filesystem:\n    rootdirectory: " + dir.resolve("data") + "\n"
                 + "  delete:\n    enabled: true\n"
-                + "http:\n  addr: 127.0.0.1:" + port + "\n"
+                + "http:\n  addr: 127.0.0.1:" + port + "\n" + tlsConfig
                 + auth);
         Path log = dir.resolve("registry.log");
         Process p = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        TestRegistry r = new TestRegistry(dir, p, port, username, password);
+        TestRegistry r = new TestRegistry(dir, p, port, username, password, tls);
         try {
             r.awaitReady();
             return r;
@@ -93,21 +115,25 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     private static String bcryptEntry(String user, String password) throws IOException {
-        Process p = new ProcessBuilder("htpasswd", "-Bbn", user, password).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        return exec("htpasswd", "-Bbn", user, password).trim() + "\n";
+    }
+
+    private static String exec(String... cmd) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
             if (p.waitFor() != 0) {
-                throw new IOException("htpasswd failed: " + out);
+                throw new IOException(String.join(" ", cmd) + " failed: " + out);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
         }
-        return out + "\n";
+        return out;
     }
 
     private void awaitReady() throws IOException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient http = httpClient();
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
@@ -141,9 +167,18 @@ public final class TestRegistry implements AutoCloseable {
         }
     }
 
-    /** {@code http://127.0.0.1:PORT} */
+    HttpClient httpClient() {
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5));
+        if (tls) {
+            b.sslContext(TrustAllTls.context());
+        }
+        return b.build();
+    }
+
+    /** {@code http://127.0.0.1:PORT} (https for a TLS registry) */
     public String url() {
-        return "http://" + host();
+        return (tls ? "https://" : "http://") + host();
     }
 
     /** {@code 127.0.0.1:PORT}, the registry host as written in image references. */
@@ -165,7 +200,7 @@ public final class TestRegistry implements AutoCloseable {
 
     /** A client that pushes to this registry with its credentials. */
     public RegistryPusher pusher() {
-        return new RegistryPusher(url(), username, password);
+        return new RegistryPusher(url(), username, password, httpClient());
     }
 
     public Path storageDir() {

@@ -154,4 +154,45 @@ class LayerUnpackerTest {
         unpack(TarWriter.bytes(t -> t.file("ping", new byte[]{1}, 0755, 0, 0, Map.of("security.capability", cap))));
         assertThat(Native.lgetxattr(root.resolve("ping").toString(), "security.capability")).isEqualTo(cap);
     }
+
+    /** Cross-check with archives written by GNU tar (GNU long names, PAX with xattrs, hardlinks, sockets skipped). */
+    @Test
+    void unpacksWhatGnuTarWrites() throws Exception {
+        Path src = Files.createDirectory(base.resolve("src"));
+        String longDir = "d".repeat(120);
+        Files.createDirectories(src.resolve(longDir));
+        Files.writeString(src.resolve(longDir + "/" + "f".repeat(120)), "long");
+        Files.writeString(src.resolve("file"), "content");
+        Files.createLink(src.resolve("hard"), src.resolve("file"));
+        Files.createSymbolicLink(src.resolve("sym"), Path.of("file"));
+        Native.lsetxattr(src.resolve("file").toString(), "user.k", "v".getBytes(StandardCharsets.UTF_8));
+        Native.lchown(src.resolve("file").toString(), 123, 456);
+        for (String format : new String[]{"gnu", "posix"}) {
+            Path tar = base.resolve(format + ".tar");
+            run("tar", "--format=" + format, "--xattrs", "--xattrs-include=user.*", "-C", src.toString(),
+                    "-cf", tar.toString(), ".");
+            Path out = Files.createDirectory(base.resolve("out-" + format));
+            try (var in = Files.newInputStream(tar)) {
+                LayerUnpacker.unpack(in, out);
+            }
+            assertThat(out.resolve(longDir + "/" + "f".repeat(120))).hasContent("long");
+            assertThat(out.resolve("file")).hasContent("content");
+            assertThat(attr(out.resolve("hard"), "ino")).isEqualTo(attr(out.resolve("file"), "ino"));
+            assertThat(attr(out.resolve("file"), "uid")).isEqualTo(123);
+            assertThat(attr(out.resolve("file"), "gid")).isEqualTo(456);
+            assertThat(Files.readSymbolicLink(out.resolve("sym")).toString()).isEqualTo("file");
+            if (format.equals("posix")) {
+                assertThat(Native.lgetxattr(out.resolve("file").toString(), "user.k"))
+                        .isEqualTo("v".getBytes(StandardCharsets.UTF_8));
+            }
+            assertThat(Files.getLastModifiedTime(out.resolve("file")))
+                    .isEqualTo(Files.getLastModifiedTime(src.resolve("file")));
+        }
+    }
+
+    private static void run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + output).isZero();
+    }
 }
