@@ -1,6 +1,7 @@
 package io.jcri.runtime.cgroup;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ final class V1Cgroup implements Cgroup {
 
     V1Cgroup(Map<String, Path> mounts, String relativePath) {
         this.mounts = Map.copyOf(mounts);
-        Map<String, Path> dirs = new java.util.HashMap<>();
+        Map<String, Path> dirs = new HashMap<>();
         mounts.forEach((controller, mount) -> dirs.put(controller, resolve(mount, relativePath)));
         this.dirs = Map.copyOf(dirs);
     }

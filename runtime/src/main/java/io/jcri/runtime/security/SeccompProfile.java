@@ -18,7 +18,9 @@ public final class SeccompProfile {
 
     private static final SeccompProfile UNCONFINED = new SeccompProfile(true, SeccompAction.ALLOW, List.of(),
             List.of(), 0);
-    private static final SeccompProfile RUNTIME_DEFAULT = DefaultSeccompProfile.build(CapabilitySet.DEFAULT_MASK);
+    /** RuntimeDefault per bounding set: pods use a handful of distinct sets, each compiled once. */
+    private static final java.util.Map<Long, SeccompProfile> RUNTIME_DEFAULTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private final boolean unconfined;
     private final SeccompAction defaultAction;
@@ -50,13 +52,12 @@ public final class SeccompProfile {
 
     /** containerd's default profile for a container with containerd's default capability set. */
     public static SeccompProfile runtimeDefault() {
-        return RUNTIME_DEFAULT;
+        return runtimeDefault(CapabilitySet.DEFAULT_MASK);
     }
 
     /** containerd's default profile; capability-dependent rules follow {@code boundingCaps}. */
     public static SeccompProfile runtimeDefault(long boundingCaps) {
-        return boundingCaps == CapabilitySet.DEFAULT_MASK ? RUNTIME_DEFAULT
-                : DefaultSeccompProfile.build(boundingCaps);
+        return RUNTIME_DEFAULTS.computeIfAbsent(boundingCaps, DefaultSeccompProfile::build);
     }
 
     public static SeccompProfile unconfined() {
