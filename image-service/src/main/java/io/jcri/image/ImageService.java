@@ -58,6 +58,11 @@ public final class ImageService implements AutoCloseable {
 
     public ImageService(ImageServiceConfig config, RegistryClientSettings clientSettings) {
         this.config = config;
+        String jnu = System.getProperty("sun.jnu.encoding", "");
+        if (!jnu.equalsIgnoreCase("UTF-8")) {
+            LOG.warning("file names are encoded as " + jnu + ", not UTF-8: layers with non-ASCII names (e.g. "
+                    + "ca-certificates) will fail to unpack; start the JVM with LC_ALL=C.UTF-8");
+        }
         this.content = new ContentStore(config.root());
         this.metadata = new ImageMetadataStore(config.root());
         CredentialsProvider creds = config.dockerConfig() == null ? CredentialsProvider.NONE

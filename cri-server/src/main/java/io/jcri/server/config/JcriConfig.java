@@ -2,6 +2,8 @@ package io.jcri.server.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The whole daemon configuration, one TOML file. Every setting has a default, so the daemon runs with no
@@ -31,6 +33,14 @@ public final class JcriConfig {
     @JsonProperty("cgroup")
     private CgroupConfig cgroup = new CgroupConfig();
 
+    @JsonProperty("image")
+    private ImageStoreConfig image = new ImageStoreConfig();
+
+    @Setting("Per registry host as written in image references (e.g. \"docker.io\", \"registry.k8s.io\"): mirrors,"
+            + " plain HTTP, TLS verification, fallback.")
+    @JsonProperty("registries")
+    private Map<String, RegistryConfig> registries = new LinkedHashMap<>();
+
     public Path rootDir() {
         return rootDir;
     }
@@ -55,6 +65,14 @@ public final class JcriConfig {
         return cgroup;
     }
 
+    public ImageStoreConfig image() {
+        return image;
+    }
+
+    public Map<String, RegistryConfig> registries() {
+        return registries;
+    }
+
     void overrideRootDir(Path value) {
         rootDir = value;
     }
@@ -76,6 +94,7 @@ public final class JcriConfig {
         requireAbsolute("root_dir", rootDir);
         requireAbsolute("state_dir", stateDir);
         requireAbsolute("socket", socket);
+        image.validate();
         if (shutdownGraceSeconds < 0) {
             throw new ConfigException("shutdown_grace_seconds must be >= 0, got " + shutdownGraceSeconds);
         }

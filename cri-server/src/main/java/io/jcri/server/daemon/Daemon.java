@@ -3,7 +3,9 @@ package io.jcri.server.daemon;
 import io.grpc.BindableService;
 import io.jcri.server.config.JcriConfig;
 import io.jcri.server.grpc.RpcInstrumentation;
+import io.jcri.image.ImageService;
 import io.jcri.server.image.ImageServiceImpl;
+import io.jcri.server.image.ImageStoreFactory;
 import io.jcri.server.runtime.NetworkReadyProbe;
 import io.jcri.server.runtime.RuntimeConfigRpc;
 import io.jcri.server.runtime.RuntimeReadyProbe;
@@ -27,6 +29,7 @@ public final class Daemon {
     private final CollectorRegistry metrics = new CollectorRegistry(true);
     private SocketClaim claim;
     private CriServer server;
+    private ImageService images;
 
     public Daemon(JcriConfig config) {
         this.config = config;
@@ -38,6 +41,7 @@ public final class Daemon {
             createPrivateDirectory(config.rootDir());
             createPrivateDirectory(config.stateDir());
             RuntimeSettings settings = new RuntimeSettings(config.stateDir());
+            images = ImageStoreFactory.create(config);
             List<BindableService> services = List.of(
                     new RuntimeServiceImpl(
                             new VersionRpc(),
@@ -45,11 +49,14 @@ public final class Daemon {
                                     new RuntimeReadyProbe(config.rootDir(), config.stateDir()),
                                     new NetworkReadyProbe())),
                             new RuntimeConfigRpc(config, settings)),
-                    new ImageServiceImpl());
+                    new ImageServiceImpl(images));
             server = new CriServer(config.socket(), new RpcInstrumentation(metrics), services);
             server.start();
             claim.serving();
         } catch (IOException | RuntimeException e) {
+            if (images != null) {
+                images.close();
+            }
             claim.close();
             throw e;
         }
@@ -64,6 +71,9 @@ public final class Daemon {
                 server.shutdown(config.shutdownGraceSeconds());
             }
         } finally {
+            if (images != null) {
+                images.close();
+            }
             if (claim != null) {
                 claim.close();
             }

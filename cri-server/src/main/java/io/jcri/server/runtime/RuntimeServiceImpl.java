@@ -1,5 +1,7 @@
 package io.jcri.server.runtime;
 
+import static io.jcri.server.grpc.Replies.reply;
+
 import io.grpc.stub.StreamObserver;
 import io.jcri.cri.v1.RuntimeConfigRequest;
 import io.jcri.cri.v1.RuntimeConfigResponse;
@@ -45,10 +47,5 @@ public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceI
     public void updateRuntimeConfig(UpdateRuntimeConfigRequest request,
                                     StreamObserver<UpdateRuntimeConfigResponse> response) {
         reply(response, runtimeConfig.updateRuntimeConfig(request));
-    }
-
-    static <T> void reply(StreamObserver<T> observer, T value) {
-        observer.onNext(value);
-        observer.onCompleted();
     }
 }

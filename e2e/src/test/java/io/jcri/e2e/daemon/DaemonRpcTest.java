@@ -46,7 +46,12 @@ class DaemonRpcTest {
             "runtime.v1.RuntimeService/Version",
             "runtime.v1.RuntimeService/Status",
             "runtime.v1.RuntimeService/RuntimeConfig",
-            "runtime.v1.RuntimeService/UpdateRuntimeConfig");
+            "runtime.v1.RuntimeService/UpdateRuntimeConfig",
+            "runtime.v1.ImageService/PullImage",
+            "runtime.v1.ImageService/ListImages",
+            "runtime.v1.ImageService/ImageStatus",
+            "runtime.v1.ImageService/RemoveImage",
+            "runtime.v1.ImageService/ImageFsInfo");
 
     @TempDir
     static Path base;
@@ -134,7 +139,7 @@ class DaemonRpcTest {
                 checked.add(method.getBareMethodName());
             }
         }
-        assertThat(checked).contains("RunPodSandbox", "CheckpointContainer", "PullImage", "GetContainerEvents");
+        assertThat(checked).contains("RunPodSandbox", "CheckpointContainer", "StreamImages", "GetContainerEvents");
     }
 
     @SuppressWarnings("unchecked")

@@ -6,20 +6,40 @@ import java.util.Base64;
 /**
  * Credentials for one registry, shaped like the CRI {@code AuthConfig}: a user name and password (or their
  * base64 {@code auth} form), an identity token to exchange for a registry token, or a registry token used
- * as bearer token directly.
+ * as bearer token directly. With a {@code serverAddress} they are only sent to that host; without one, to
+ * every endpoint of the pull (the registry and its mirrors), as containerd does.
  */
-public record Credentials(String username, String password, String identityToken, String registryToken) {
-    public static final Credentials NONE = new Credentials("", "", "", "");
+public record Credentials(String username, String password, String identityToken, String registryToken,
+                          String serverAddress) {
+    public static final Credentials NONE = new Credentials("", "", "", "", "");
 
     public Credentials {
         username = username == null ? "" : username;
         password = password == null ? "" : password;
         identityToken = identityToken == null ? "" : identityToken;
         registryToken = registryToken == null ? "" : registryToken;
+        serverAddress = serverAddress == null ? "" : serverAddress;
+    }
+
+    public Credentials(String username, String password, String identityToken, String registryToken) {
+        this(username, password, identityToken, registryToken, "");
     }
 
     public static Credentials basic(String username, String password) {
         return new Credentials(username, password, "", "");
+    }
+
+    /** The CRI AuthConfig as it arrives: any field may be empty. */
+    public static Credentials fromCri(String username, String password, String auth, String serverAddress,
+                                      String identityToken, String registryToken) {
+        Credentials c = fromAuthConfig(username, password, auth, identityToken, registryToken);
+        return new Credentials(c.username, c.password, c.identityToken, c.registryToken, serverAddress);
+    }
+
+    /** Whether these credentials may be sent to the endpoint {@code authority} (host[:port]). */
+    public boolean appliesTo(String authority) {
+        return serverAddress.isEmpty() || DockerConfigCredentials.authorityOf(serverAddress)
+                .equals(DockerConfigCredentials.authorityOf(authority));
     }
 
     /**

@@ -139,7 +139,8 @@ public final class RegistryClient {
 
     private HttpResponse<InputStream> send(RegistryEndpoint ep, String repo, URI uri, String accept, Credentials given)
             throws IOException, InterruptedException {
-        Credentials creds = given.isEmpty() ? configured.forAuthority(ep.authority()) : given;
+        Credentials creds = given.isEmpty() || !given.appliesTo(ep.authority())
+                ? configured.forAuthority(ep.authority()) : given;
         Duration backoff = settings.initialBackoff();
         IOException last = null;
         for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {

@@ -183,6 +183,13 @@ class RegistryClientTest {
         });
         assertThatThrownBy(() -> client().fetchBlob(endpoint, "app", BLOB_DESC, Credentials.NONE))
                 .isInstanceOf(RegistryException.class).hasMessageContaining("requires credentials");
+        // credentials addressed to another server are not sent here
+        Credentials forOther = Credentials.fromCri("u", "p", "", "other.example:443", "", "");
+        assertThatThrownBy(() -> client().fetchBlob(endpoint, "app", BLOB_DESC, forOther))
+                .isInstanceOf(RegistryException.class).hasMessageContaining("requires credentials");
+        assertThat(fake.requests()).allSatisfy(r -> assertThat(r.authorization()).isNull());
+        Credentials forThis = Credentials.fromCri("u", "p", "", "http://" + fake.host() + "/", "", "");
+        assertThat(forThis.appliesTo(fake.host())).isTrue();
     }
 
     @Test

@@ -92,6 +92,14 @@ class LayerUnpackerTest {
     }
 
     @Test
+    void keepsUtf8FileNames() throws IOException {
+        // Debian's ca-certificates ships names like this; needs a UTF-8 sun.jnu.encoding (LC_ALL=C.UTF-8)
+        String name = "NetLock_Arany_=Class_Gold=_F\u0151tan\u00fas\u00edtv\u00e1ny.crt";
+        unpack(TarWriter.bytes(t -> t.file(name, "pem")));
+        assertThat(root.resolve(name)).hasContent("pem");
+    }
+
+    @Test
     void confinesAbsolutePathsToTheRoot() throws IOException {
         String abs = base.resolve("abs-target").toString();
         unpack(TarWriter.bytes(t -> t.file(abs, "confined")));

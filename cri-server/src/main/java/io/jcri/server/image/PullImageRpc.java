@@ -1,0 +1,59 @@
+package io.jcri.server.image;
+
+import io.grpc.Status;
+import io.jcri.cri.v1.AuthConfig;
+import io.jcri.cri.v1.PullImageRequest;
+import io.jcri.cri.v1.PullImageResponse;
+import io.jcri.image.ImagePullException;
+import io.jcri.image.ImageService;
+import io.jcri.image.metadata.ImageRecord;
+import io.jcri.image.reference.InvalidReferenceException;
+import io.jcri.image.registry.Credentials;
+import io.jcri.image.registry.RegistryException;
+import io.jcri.server.grpc.CriException;
+
+/** {@code PullImage}: returns the image id (config digest), the same value Image.id and image_ref carry. */
+public final class PullImageRpc {
+    private final ImageService images;
+
+    public PullImageRpc(ImageService images) {
+        this.images = images;
+    }
+
+    public PullImageResponse pull(PullImageRequest request) {
+        String ref = request.getImage().getImage();
+        if (ref.isEmpty()) {
+            throw CriException.invalidArgument("PullImage: image.image is empty");
+        }
+        Credentials credentials;
+        try {
+            AuthConfig a = request.getAuth();
+            credentials = Credentials.fromAuthConfig(a.getUsername(), a.getPassword(), a.getAuth(),
+                    a.getIdentityToken(), a.getRegistryToken());
+        } catch (IllegalArgumentException e) {
+            throw CriException.invalidArgument("PullImage: bad auth: " + e.getMessage());
+        }
+        try {
+            ImageRecord image = images.pull(ref, credentials);
+            return PullImageResponse.newBuilder().setImageRef(image.id()).build();
+        } catch (InvalidReferenceException e) {
+            throw CriException.invalidArgument(e.getMessage());
+        } catch (ImagePullException e) {
+            throw new CriException(codeFor(e), e.getMessage(), e);
+        }
+    }
+
+    private static Status.Code codeFor(ImagePullException e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof RegistryException re) {
+                if (re.isNotFound()) {
+                    return Status.Code.NOT_FOUND;
+                }
+                if (re.isUnauthorized()) {
+                    return Status.Code.PERMISSION_DENIED;
+                }
+            }
+        }
+        return Status.Code.UNKNOWN;
+    }
+}
