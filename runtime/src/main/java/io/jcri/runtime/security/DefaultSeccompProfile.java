@@ -133,7 +133,7 @@ final class DefaultSeccompProfile {
                     List.of(new SeccompArg(0, CLONE_NAMESPACE_FLAGS, 0, SeccompOp.MASKED_EQ))));
             rules.add(new SeccompRule(List.of("clone3"), SeccompAction.errno(SeccompAction.ENOSYS), List.of()));
         }
-        return SeccompProfile.of(SeccompAction.errno(SeccompAction.EPERM),
+        return SeccompProfile.builtIn(SeccompAction.errno(SeccompAction.EPERM),
                 List.of(SeccompArch.X86_64, SeccompArch.X86, SeccompArch.X32), rules);
     }
 

@@ -43,6 +43,7 @@ final class SeccompCompiler {
 
     private byte[] emitProgram() {
         List<SeccompArch> arches = profile.architectures();
+        warnAboutUnknownNames(arches);
         boolean x86 = arches.contains(SeccompArch.X86);
         boolean x32 = arches.contains(SeccompArch.X32);
 
@@ -86,6 +87,17 @@ final class SeccompCompiler {
                     + BPF_MAXINSNS);
         }
         return asm.assemble();
+    }
+
+    /** Names no ABI of the profile has (a typo, or another machine's syscall) are skipped, as libseccomp does. */
+    private void warnAboutUnknownNames(List<SeccompArch> arches) {
+        System.Logger.Level level = profile.isBuiltIn() ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING;
+        profile.rules().stream()
+                .flatMap(rule -> rule.names().stream())
+                .distinct()
+                .filter(name -> arches.stream().allMatch(arch -> arch.syscallNumber(name).isEmpty()))
+                .forEach(name -> LOG.log(level,
+                        "seccomp: no syscall \"{0}\" on {1}; its rules are skipped", name, arches));
     }
 
     /** Expects the syscall number in A. */

@@ -27,10 +27,17 @@ public final class SeccompProfile {
     private final List<SeccompArch> architectures;
     private final List<SeccompRule> rules;
     private final int flags;
+    private final boolean builtIn;
     private volatile byte[] program;
 
     private SeccompProfile(boolean unconfined, SeccompAction defaultAction, List<SeccompArch> architectures,
             List<SeccompRule> rules, int flags) {
+        this(unconfined, defaultAction, architectures, rules, flags, false);
+    }
+
+    private SeccompProfile(boolean unconfined, SeccompAction defaultAction, List<SeccompArch> architectures,
+            List<SeccompRule> rules, int flags, boolean builtIn) {
+        this.builtIn = builtIn;
         this.unconfined = unconfined;
         this.defaultAction = defaultAction;
         this.architectures = List.copyOf(architectures);
@@ -48,6 +55,16 @@ public final class SeccompProfile {
             List<SeccompRule> rules, int flags) {
         List<SeccompArch> arches = architectures.isEmpty() ? List.of(SeccompArch.X86_64) : architectures;
         return new SeccompProfile(false, defaultAction, arches, rules, flags);
+    }
+
+    /** RuntimeDefault names syscalls of other machines on purpose: not worth a warning. */
+    static SeccompProfile builtIn(SeccompAction defaultAction, List<SeccompArch> architectures,
+            List<SeccompRule> rules) {
+        return new SeccompProfile(false, defaultAction, architectures, rules, 0, true);
+    }
+
+    boolean isBuiltIn() {
+        return builtIn;
     }
 
     /** containerd's default profile for a container with containerd's default capability set. */
