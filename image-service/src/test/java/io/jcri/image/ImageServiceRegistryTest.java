@@ -7,7 +7,6 @@ import io.jcri.image.registry.ContentMismatchException;
 import io.jcri.image.registry.Credentials;
 import io.jcri.image.registry.RegistryClientSettings;
 import io.jcri.image.registry.RegistryHostConfig;
-import io.jcri.image.testkit.LayerCompression;
 import io.jcri.image.testkit.ManifestFormat;
 import io.jcri.image.testkit.PushedImage;
 import io.jcri.image.testkit.TarWriter;
@@ -65,11 +64,7 @@ class ImageServiceRegistryTest {
                 .push(registry, "library/busybox", "latest", ManifestFormat.OCI);
         busyboxDocker = TestImageBuilder.image().layer(TestLayers.busybox()).entrypoint("/bin/echo")
                 .push(registry, "docker/busybox", "1", ManifestFormat.DOCKER);
-        scenario = TestImageBuilder.image()
-                .layer(TestLayers.busybox())
-                .layer(TestLayer.of(TestLayers.scenarioLower(), LayerCompression.ZSTD))
-                .layer(TestLayer.of(TestLayers.scenarioUpper(), LayerCompression.NONE))
-                .push(registry, "scenario", "v1", ManifestFormat.OCI);
+        scenario = TestLayers.scenarioImage().push(registry, "scenario", "v1", ManifestFormat.OCI);
     }
 
     @AfterAll

@@ -187,8 +187,7 @@ public final class ContainerRuntime implements AutoCloseable {
         synchronized (c) {
             if (c.record.status() != ContainerStatus.RUNNING) return c.state();
             exit = c.exit;
-            if (!timeout.isZero() && signal != Sc.SIGKILL)
-                Native.syscall(Sc.PIDFD_SEND_SIGNAL, c.pidfd, signal, 0, 0, 0, 0);
+            Native.syscall(Sc.PIDFD_SEND_SIGNAL, c.pidfd, signal <= 0 ? Sc.SIGTERM : signal, 0, 0, 0, 0);
         }
         if (!await(exit, timeout)) {
             synchronized (c) {

@@ -92,7 +92,10 @@ public final class ContentStore {
 
     /** A fresh empty directory to unpack a layer into, on the same filesystem as the snapshots. */
     public Path newSnapshotWorkDir() throws IOException {
-        return Files.createDirectory(snapshotWork.resolve(UUID.randomUUID().toString()));
+        Path dir = Files.createDirectory(snapshotWork.resolve(UUID.randomUUID().toString()));
+        // the layer's root unless the tar sets it: traversable by containers' non-root users whatever the umask
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return dir;
     }
 
     /** Publishes an unpacked layer; if another pull published the same diff id first, ours is discarded. */

@@ -71,7 +71,10 @@ public final class LayerUnpacker {
         // directory times last: creating children changed them
         while (!dirTimes.isEmpty()) {
             DirTimes t = dirTimes.pop();
-            Native.lutimes(abs(t.path()), t.seconds(), t.nanos());
+            BasicFileAttributes a = lstat(t.path());
+            if (a != null && a.isDirectory()) { // a later entry may have replaced it
+                Native.lutimes(abs(t.path()), t.seconds(), t.nanos());
+            }
         }
         return new Stats(entries, bytes);
     }
@@ -206,6 +209,7 @@ public final class LayerUnpacker {
         BasicFileAttributes a = lstat(rel);
         if (a == null) {
             Files.createDirectory(root.resolve(rel));
+            Native.chmod(abs(rel), 0755); // a parent the tar never lists: traversable whatever the umask
         } else if (a.isSymbolicLink()) {
             throw new UnsafeLayerException("layer writes through symlink \"" + rel + "\"");
         } else if (!a.isDirectory()) {

@@ -74,6 +74,14 @@ public final class TestLayers {
         });
     }
 
+    /** busybox, then the scenario's lower (zstd) and upper (uncompressed) layers: a multi-layer overlay image. */
+    public static TestImageBuilder scenarioImage() {
+        return TestImageBuilder.image()
+                .layer(busybox())
+                .layer(TestLayer.of(scenarioLower(), LayerCompression.ZSTD))
+                .layer(TestLayer.of(scenarioUpper(), LayerCompression.NONE));
+    }
+
     /**
      * Writes a big layer tar of {@code bytes} total: {@code smallFiles} files of 1-8 KiB of text-like data, the
      * rest as incompressible random files of up to 32 MiB.

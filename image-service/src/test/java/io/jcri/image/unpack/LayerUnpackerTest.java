@@ -92,6 +92,14 @@ class LayerUnpackerTest {
     }
 
     @Test
+    void createsUnlistedParentsTraversableAndSurvivesReplacedDirectories() throws IOException {
+        unpack(TarWriter.bytes(t -> t.file("x/y/z", "deep").dir("gone").file("gone", "now a file")));
+        assertThat((int) attr(root.resolve("x"), "mode") & 07777).isEqualTo(0755);
+        assertThat((int) attr(root.resolve("x/y"), "mode") & 07777).isEqualTo(0755);
+        assertThat(root.resolve("gone")).isRegularFile().hasContent("now a file");
+    }
+
+    @Test
     void keepsUtf8FileNames() throws IOException {
         // Debian's ca-certificates ships names like this; needs a UTF-8 sun.jnu.encoding (LC_ALL=C.UTF-8)
         String name = "NetLock_Arany_=Class_Gold=_F\u0151tan\u00fas\u00edtv\u00e1ny.crt";
