@@ -69,8 +69,14 @@ final class RealProcesses implements AutoCloseable {
                     String[] fields = line.split(":", 3);
                     Path mount = mounts.get(fields[1].split(",")[0]);
                     if (mount != null) {
-                        Files.writeString(mount.resolve(fields[2].substring(1)).resolve("tasks"),
-                                task.getFileName().toString());
+                        try {
+                            Files.writeString(mount.resolve(fields[2].substring(1)).resolve("tasks"),
+                                    task.getFileName().toString());
+                        } catch (IOException gone) {
+                            if (Files.exists(task)) {
+                                throw gone;
+                            } // the thread ended meanwhile (ESRCH)
+                        }
                     }
                 }
             }
