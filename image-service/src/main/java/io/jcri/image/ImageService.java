@@ -14,6 +14,7 @@ import io.jcri.image.registry.DockerConfigCredentials;
 import io.jcri.image.registry.RegistryClient;
 import io.jcri.image.registry.RegistryClientSettings;
 import io.jcri.image.registry.RegistryHosts;
+import io.jcri.image.store.ContentLeases;
 import io.jcri.image.store.ContentStore;
 import io.jcri.image.store.FsUsageScanner;
 
@@ -28,15 +29,14 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
  * The image service: pull, list, status, remove and disk usage of images in one store. Thread-safe. Pulls run
- * concurrently with each other; removal and garbage collection wait for running pulls, so a blob a pull is
- * about to reference is never swept.
+ * concurrently with each other and with removal: a running pull leases the content it uses, and garbage
+ * collection spares leased content, so nothing waits for a slow pull.
  */
 public final class ImageService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ImageService.class.getName());
@@ -49,7 +49,9 @@ public final class ImageService implements AutoCloseable {
     private final ImagePuller puller;
     private final ExecutorService layerExecutor;
     private final Set<String> pinnedNames;
-    private final ReentrantReadWriteLock gcLock = new ReentrantReadWriteLock();
+    private final ContentLeases leases = new ContentLeases();
+    /** One collection at a time (each also purges what it retired). */
+    private final Object gcMonitor = new Object();
     private volatile ImageUsage usage = ImageUsage.NONE;
 
     public ImageService(ImageServiceConfig config) {
@@ -109,36 +111,30 @@ public final class ImageService implements AutoCloseable {
         ImageMetadataStore.PutResult put;
         Exception failure = null;
         put = null;
-        gcLock.readLock().lock();
-        try {
-            ImageRecord pulled = puller.pull(ref, credentials == null ? Credentials.NONE : credentials);
-            put = metadata.put(pulled);
+        try (ContentLeases.Lease lease = leases.open()) {
+            ImageRecord pulled = puller.pull(ref, credentials == null ? Credentials.NONE : credentials, lease);
+            put = metadata.put(pulled); // referenced now: the lease can go
         } catch (Exception e) {
             failure = e;
-        } finally {
-            gcLock.readLock().unlock();
         }
         if (failure != null) {
             LOG.log(Level.WARNING, "pull of " + ref + " failed after " + millisSince(started) + " ms: "
                     + failure.getMessage());
-            discardLeftovers(ref);
+            collectGarbageQuietly("after failed pull of " + ref); // what it committed and nobody references
             if (failure instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             throw new ImagePullException("failed to pull " + ref + ": " + failure.getMessage(), failure);
         }
         if (!put.orphaned().isEmpty()) {
-            gcLock.writeLock().lock();
             try {
                 for (ImageRecord o : put.orphaned()) {
                     metadata.remove(o.id());
                 }
-                collectGarbage();
             } catch (IOException e) {
-                LOG.warning("garbage collection after pull of " + ref + " failed: " + e);
-            } finally {
-                gcLock.writeLock().unlock();
+                LOG.warning("cannot remove images left without names by " + ref + ": " + e);
             }
+            collectGarbageQuietly("after pull of " + ref);
         }
         ImageRecord stored = put.stored();
         LOG.info(String.format("pulled %s as %s (%.1f MB) in %d ms", ref, stored.id(), stored.size() / 1e6,
@@ -174,33 +170,25 @@ public final class ImageService implements AutoCloseable {
      * @throws ImageInUseException if a container uses the image
      */
     public boolean remove(String reference) throws IOException {
-        gcLock.writeLock().lock();
-        try {
-            Optional<ImageRecord> image = resolve(reference);
-            if (image.isEmpty()) {
-                return false;
-            }
-            String id = image.get().id();
-            if (usage.inUse(id)) {
-                throw new ImageInUseException(id);
-            }
-            metadata.remove(id);
-            int swept = collectGarbage();
-            LOG.info("removed image " + id + " " + image.get().repoTags() + "; " + swept + " blobs/snapshots deleted");
-            return true;
-        } finally {
-            gcLock.writeLock().unlock();
+        Optional<ImageRecord> image = resolve(reference);
+        if (image.isEmpty()) {
+            return false;
         }
+        String id = image.get().id();
+        if (usage.inUse(id)) {
+            throw new ImageInUseException(id);
+        }
+        if (!metadata.remove(id)) {
+            return false; // a concurrent remove won
+        }
+        int swept = collectGarbage();
+        LOG.info("removed image " + id + " " + image.get().repoTags() + "; " + swept + " blobs/snapshots deleted");
+        return true;
     }
 
     /** Bytes and inodes the store uses and the mountpoint of its filesystem, for ImageFsInfo. */
     public FsUsage fsUsage() throws IOException {
-        gcLock.readLock().lock();
-        try {
-            return FsUsageScanner.scan(config.root());
-        } finally {
-            gcLock.readLock().unlock();
-        }
+        return FsUsageScanner.scan(config.root());
     }
 
     /** The unpacked layer directories of an image, top layer first: the order of overlayfs' lowerdir option. */
@@ -243,34 +231,48 @@ public final class ImageService implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** A failed pull may have committed manifests, a config or some layers no image references: drop them. */
-    private void discardLeftovers(ImageReference ref) {
-        gcLock.writeLock().lock();
+    private void collectGarbageQuietly(String when) {
         try {
             collectGarbage();
         } catch (IOException e) {
-            LOG.warning("cleanup after failed pull of " + ref + " failed: " + e);
-        } finally {
-            gcLock.writeLock().unlock();
+            LOG.warning("garbage collection " + when + " failed: " + e);
         }
     }
 
-    /** Mark and sweep: whatever no remaining image references goes. Caller holds the write lock. */
+    /**
+     * Mark and sweep: blobs and snapshots that no image record references and no running pull has leased are
+     * deleted. Runs beside pulls; only the sweep itself holds leases off, the deletion of big trees does not.
+     */
     private int collectGarbage() throws IOException {
-        Set<Digest> blobs = new HashSet<>();
-        Set<Digest> snapshots = new HashSet<>();
-        for (ImageRecord r : metadata.all()) {
-            blobs.add(r.configDigest());
-            blobs.add(r.manifestDigest());
-            for (String d : r.repoDigests()) {
-                blobs.add(Digest.parse(d.substring(d.indexOf('@') + 1)));
+        int swept;
+        synchronized (gcMonitor) {
+            try {
+                swept = leases.withLeased(leased -> {
+                    Set<Digest> blobs = new HashSet<>(leased);
+                    Set<Digest> snapshots = new HashSet<>(leased);
+                    for (ImageRecord r : metadata.all()) {
+                        blobs.add(r.configDigest());
+                        blobs.add(r.manifestDigest());
+                        for (String d : r.repoDigests()) {
+                            blobs.add(Digest.parse(d.substring(d.indexOf('@') + 1)));
+                        }
+                        for (LayerRecord l : r.layers()) {
+                            blobs.add(l.digest());
+                            snapshots.add(l.diffId());
+                        }
+                    }
+                    try {
+                        return content.sweep(blobs, snapshots);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
             }
-            for (LayerRecord l : r.layers()) {
-                blobs.add(l.digest());
-                snapshots.add(l.diffId());
-            }
+            content.purgeRetired();
         }
-        return content.sweep(blobs, snapshots);
+        return swept;
     }
 
     private ImageRecord withPinned(ImageRecord r) {
@@ -283,7 +285,4 @@ public final class ImageService implements AutoCloseable {
         return (System.nanoTime() - nanos) / 1_000_000;
     }
 
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
-    }
 }

@@ -250,4 +250,61 @@ class ImageServiceAuthAndFailureTest {
                 .contains(layerHex).matches(".* [0-9.]+/[0-9.]+ MB.*"));
         assertThat(messages).anySatisfy(m -> assertThat(m).contains("pulled ").matches(".* in [0-9]+ ms"));
     }
+
+    @Test
+    void removalDuringASlowPullNeitherWaitsNorDeletesWhatThePullUses() throws Exception {
+        TestImage other = TestImageBuilder.image().layer(TestLayer.gzip(TarWriter.bytes(t -> t.file("o", "other"))))
+                .build();
+        TestImage slow = TestImageBuilder.image().layer(TestLayer.gzip(TarWriter.bytes(t -> t.file("r",
+                ImageServiceRegistryTest.randomBytes(50_000, 9), 0644, 0, 0)))).build();
+        TestLayer layer = slow.layers().get(0);
+        CountDownLatch midway = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (FakeRegistry fake = new FakeRegistry()) {
+            serveImage(fake, "other", "1", other);
+            fake.on("/v2/other/blobs/" + other.layers().get(0).digest(), e -> FakeRegistry.respond(e, 200,
+                    "application/octet-stream", other.layers().get(0).blob()));
+            serveImage(fake, "slow", "1", slow);
+            fake.on("/v2/slow/blobs/" + layer.digest(), e -> {
+                e.sendResponseHeaders(200, layer.size());
+                OutputStream out = e.getResponseBody();
+                out.write(layer.blob(), 0, 100);
+                out.flush();
+                midway.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+                out.write(layer.blob(), 100, (int) layer.size() - 100);
+                out.close();
+            });
+            try (ImageService svc = ImageServiceRegistryTest.service(plainHttp(fake.host()))) {
+                ImageRecord first = svc.pull(fake.host() + "/other:1", Credentials.NONE);
+                java.util.concurrent.CompletableFuture<ImageRecord> pulling = java.util.concurrent.CompletableFuture
+                        .supplyAsync(() -> {
+                            try {
+                                return svc.pull(fake.host() + "/slow:1", Credentials.NONE);
+                            } catch (ImagePullException e) {
+                                throw new java.util.concurrent.CompletionException(e);
+                            }
+                        });
+                try {
+                    assertThat(midway.await(10, TimeUnit.SECONDS)).isTrue();
+                    // the slow pull has committed its manifest and config; the GC of this removal must spare them
+                    long t0 = System.nanoTime();
+                    assertThat(svc.remove(first.id())).isTrue();
+                    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+                    assertThat(root.resolve("blobs/sha256/" + slow.configDigest().hex())).exists();
+                    assertThat(root.resolve("blobs/sha256/" + other.configDigest().hex())).doesNotExist();
+                } finally {
+                    release.countDown();
+                }
+                ImageRecord pulled = pulling.get(30, TimeUnit.SECONDS);
+                assertThat(pulled.id()).isEqualTo(slow.configDigest().toString());
+                assertThat(root.resolve("blobs/sha256/" + slow.configDigest().hex())).exists();
+                assertThat(svc.lowerDirs(pulled).get(0).resolve("r")).hasSize(50_000);
+            }
+        }
+    }
 }

@@ -19,6 +19,7 @@ import io.jcri.image.registry.RegistryClient;
 import io.jcri.image.registry.RegistryEndpoint;
 import io.jcri.image.registry.RegistryException;
 import io.jcri.image.registry.RegistryHosts;
+import io.jcri.image.store.ContentLeases;
 import io.jcri.image.store.ContentStore;
 
 import java.io.IOException;
@@ -52,7 +53,8 @@ public final class ImagePuller {
         this.progressInterval = progressInterval;
     }
 
-    public ImageRecord pull(ImageReference ref, Credentials creds) throws Exception {
+    /** Pulls; every digest the image uses is added to {@code lease} before its content is looked for or written. */
+    public ImageRecord pull(ImageReference ref, Credentials creds, ContentLeases.Lease lease) throws Exception {
         List<RegistryEndpoint> endpoints = hosts.endpoints(ref.domain());
         Exception last = null;
         for (RegistryEndpoint ep : endpoints) {
@@ -64,15 +66,16 @@ public final class ImagePuller {
                 last = e;
                 continue;
             }
-            return pullFrom(ep, ref, top, creds);
+            return pullFrom(ep, ref, top, creds, lease);
         }
         throw last != null ? last : new RegistryException(0, "no endpoint configured for " + ref.domain());
     }
 
-    private ImageRecord pullFrom(RegistryEndpoint ep, ImageReference ref, ManifestResponse top, Credentials creds)
-            throws Exception {
+    private ImageRecord pullFrom(RegistryEndpoint ep, ImageReference ref, ManifestResponse top, Credentials creds,
+                                 ContentLeases.Lease lease) throws Exception {
         String repo = ref.path();
         Object parsed = ManifestParser.parse(top.body(), top.contentType());
+        lease.add(top.digest());
         store.putBlob(Descriptor.of(top.contentType(), top.digest(), top.body().length), top.body());
         ManifestResponse used = top;
         if (parsed instanceof ImageIndex index) {
@@ -85,11 +88,13 @@ public final class ImagePuller {
             if (!(parsed instanceof ImageManifest)) {
                 throw new UnsupportedManifestException("index entry " + chosen.digest() + " is not an image manifest");
             }
+            lease.add(used.digest());
             store.putBlob(Descriptor.of(chosen.mediaType(), used.digest(), used.body().length), used.body());
         }
         ImageManifest manifest = (ImageManifest) parsed;
         Descriptor configDesc = manifest.config();
         byte[] configBlob;
+        lease.add(configDesc.digest());
         if (store.hasBlob(configDesc.digest())) {
             configBlob = store.readBlob(configDesc.digest());
         } else {
@@ -112,6 +117,8 @@ public final class ImagePuller {
                 throw new UnsupportedManifestException("layer " + l.digest() + " has unsupported media type \""
                         + l.mediaType() + "\"");
             }
+            lease.add(l.digest());
+            lease.add(config.diffIds().get(i));
             pending.add(layers.fetch(source, l, config.diffIds().get(i), progress));
             layerRecords.add(new LayerRecord(l.digest(), l.mediaType(), l.size(), config.diffIds().get(i)));
             size += l.size();

@@ -31,6 +31,8 @@ import java.util.stream.Stream;
 public final class ContentStore {
     private static final Logger LOG = Logger.getLogger(ContentStore.class.getName());
 
+    private static final String RETIRED = "retired-";
+
     private final Path blobs;
     private final Path ingest;
     private final Path snapshots;
@@ -125,7 +127,11 @@ public final class ContentStore {
         return list(snapshots.resolve("sha256"));
     }
 
-    /** Deletes every blob and snapshot not named in the live sets; returns how many entries went. */
+    /**
+     * Deletes every blob not named in the live set and retires every snapshot not named in its live set (renamed
+     * aside, so a half-deleted tree is never mistaken for a complete one). Returns how many entries went; the
+     * retired trees are deleted by {@link #purgeRetired()}, which may run later and without any lock.
+     */
     public int sweep(Set<Digest> liveBlobs, Set<Digest> liveSnapshots) throws IOException {
         int removed = 0;
         for (Digest d : blobDigests()) {
@@ -136,14 +142,23 @@ public final class ContentStore {
         }
         for (Digest d : snapshotDiffIds()) {
             if (!liveSnapshots.contains(d)) {
-                // rename first so a half-deleted tree is never mistaken for a complete snapshot
-                Path doomed = snapshotWork.resolve("deleting-" + UUID.randomUUID());
-                Files.move(snapshotPath(d), doomed, StandardCopyOption.ATOMIC_MOVE);
-                FileTrees.deleteRecursively(doomed);
+                Files.move(snapshotPath(d), snapshotWork.resolve(RETIRED + UUID.randomUUID()),
+                        StandardCopyOption.ATOMIC_MOVE);
                 removed++;
             }
         }
         return removed;
+    }
+
+    /** Deletes the snapshot trees {@link #sweep} retired. */
+    public void purgeRetired() throws IOException {
+        try (Stream<Path> s = Files.list(snapshotWork)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (p.getFileName().toString().startsWith(RETIRED)) {
+                    FileTrees.deleteRecursively(p);
+                }
+            }
+        }
     }
 
     private static Set<Digest> list(Path dir) throws IOException {
