@@ -11,9 +11,11 @@ import java.util.TreeMap;
  *
  * <p>Layout: dispatch on {@code seccomp_data.arch} (an architecture not in the profile is killed, as libseccomp's
  * default bad-arch action does; x32 shares AUDIT_ARCH_X86_64 and is told apart by __X32_SYSCALL_BIT in the number),
- * then per ABI a binary search over the syscall numbers that have rules, each leaf returning the action directly
- * or jumping to a block that tests the argument conditions rule by rule (first rule whose conditions all hold
- * wins; none holding gives the default action). 64-bit arguments are compared on their two 32-bit halves.
+ * then per ABI a binary search over the syscall numbers that have rules, consecutive numbers with the same
+ * unconditional action merged into one range (RuntimeDefault's 289 x86_64 syscalls are 31 ranges). A leaf returns
+ * the action directly or jumps to a block that tests the argument conditions rule by rule (first rule whose
+ * conditions all hold wins; none holding gives the default action). 64-bit arguments are compared on their two
+ * 32-bit halves.
  */
 final class SeccompCompiler {
     static final int BPF_MAXINSNS = 4096;
@@ -39,6 +41,14 @@ final class SeccompCompiler {
 
     /** Rules of one syscall, in profile order. */
     private record Entry(int nr, String name, List<SeccompRule> rules) {
+        /** The action when it does not depend on arguments. */
+        Integer directReturn() {
+            return rules.size() == 1 && rules.get(0).args().isEmpty() ? rules.get(0).action().returnValue() : null;
+        }
+    }
+
+    /** Syscall numbers {@code first..last} (unsigned) that share one direct action, or a single one with rules. */
+    private record Range(int first, int last, Integer directReturn, Entry entry) {
     }
 
     private byte[] emitProgram() {
@@ -102,13 +112,28 @@ final class SeccompCompiler {
 
     /** Expects the syscall number in A. */
     private void emitAbi(SeccompArch arch) {
-        List<Entry> entries = entries(arch);
+        List<Range> ranges = ranges(entries(arch));
         Map<Entry, BpfAssembler.Label> blocks = new LinkedHashMap<>();
-        emitSearch(entries, 0, entries.size(), blocks);
+        emitSearch(ranges, 0, ranges.size(), blocks);
         for (Map.Entry<Entry, BpfAssembler.Label> block : blocks.entrySet()) {
             asm.bind(block.getValue());
             emitRules(block.getKey().rules());
         }
+    }
+
+    private static List<Range> ranges(List<Entry> entries) {
+        List<Range> ranges = new ArrayList<>();
+        for (Entry entry : entries) {
+            Integer direct = entry.directReturn();
+            Range last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
+            if (direct != null && last != null && direct.equals(last.directReturn())
+                    && last.last() + 1 == entry.nr()) {
+                ranges.set(ranges.size() - 1, new Range(last.first(), entry.nr(), direct, null));
+            } else {
+                ranges.add(new Range(entry.nr(), entry.nr(), direct, direct == null ? entry : null));
+            }
+        }
+        return ranges;
     }
 
     private List<Entry> entries(SeccompArch arch) {
@@ -129,17 +154,22 @@ final class SeccompCompiler {
         return new ArrayList<>(byNumber.values());
     }
 
-    private void emitSearch(List<Entry> entries, int from, int to, Map<Entry, BpfAssembler.Label> blocks) {
+    private void emitSearch(List<Range> ranges, int from, int to, Map<Entry, BpfAssembler.Label> blocks) {
         if (to - from <= LEAF_SIZE) {
             for (int i = from; i < to; i++) {
-                Entry entry = entries.get(i);
+                Range range = ranges.get(i);
                 BpfAssembler.Label next = asm.label();
-                asm.jeq(entry.nr(), null, next);
-                if (entry.rules().size() == 1 && entry.rules().get(0).args().isEmpty()) {
-                    asm.ret(entry.rules().get(0).action().returnValue());
+                if (range.first() == range.last()) {
+                    asm.jeq(range.first(), null, next);
+                } else {
+                    asm.jge(range.first(), null, next);
+                    asm.jgt(range.last(), next, null);
+                }
+                if (range.directReturn() != null) {
+                    asm.ret(range.directReturn());
                 } else {
                     BpfAssembler.Label block = asm.label();
-                    blocks.put(entry, block);
+                    blocks.put(range.entry(), block);
                     asm.ja(block);
                 }
                 asm.bind(next);
@@ -150,12 +180,12 @@ final class SeccompCompiler {
         int mid = (from + to) >>> 1;
         BpfAssembler.Label upper = asm.label();
         BpfAssembler.Label lower = asm.label();
-        asm.jge(entries.get(mid).nr(), null, lower);
+        asm.jge(ranges.get(mid).first(), null, lower);
         asm.ja(upper);
         asm.bind(lower);
-        emitSearch(entries, from, mid, blocks);
+        emitSearch(ranges, from, mid, blocks);
         asm.bind(upper);
-        emitSearch(entries, mid, to, blocks);
+        emitSearch(ranges, mid, to, blocks);
     }
 
     private void emitRules(List<SeccompRule> rules) {

@@ -37,7 +37,11 @@ class SeccompProfileTest {
         System.out.println("RuntimeDefault seccomp BPF: " + instructions + " instructions");
         assertThat(program.length % 8).isZero();
         assertThat(instructions).isLessThanOrEqualTo(4096);
+        long start = System.nanoTime();
         byte[] admin = SeccompProfile.runtimeDefault(CapabilitySet.KNOWN_MASK).compile();
+        long micros = (System.nanoTime() - start) / 1000;
+        System.out.println("RuntimeDefault with every capability: " + admin.length / 8 + " instructions, built and"
+                + " compiled in " + micros + " us");
         assertThat(admin.length / 8).isLessThanOrEqualTo(4096);
     }
 
@@ -112,7 +116,7 @@ class SeccompProfileTest {
         assertThat(noChroot.run(X86_64, nr("chroot"))).isEqualTo(EPERM);
     }
 
-    /** Every syscall of every ABI, with argument values around the profile's constants, against the model. */
+    /** Every syscall number of every ABI, with argument values around the profile's constants, against the model. */
     @Test
     void compiledFilterAgreesWithTheProfileForEverySyscall() {
         long[] interesting = {0, 1, 2, 8, 40, 41, 0x20000, 0x20008, 0xffffffffL, 0x1_0000_0000L, CLONE_NEWNS,
@@ -125,15 +129,18 @@ class SeccompProfileTest {
                 case X86 -> SyscallTable.I386;
                 case X32 -> SyscallTable.X32;
             };
-            for (Map.Entry<String, Integer> syscall : table.all().entrySet()) {
-                int nr = arch.syscallNumber(syscall.getKey()).orElseThrow();
-                for (int i = 0; i < 30; i++) {
+            Map<Integer, String> names = new java.util.HashMap<>();
+            table.all().forEach((name, number) -> names.put(number, name));
+            int base = arch == SeccompArch.X32 ? SeccompArch.X32_SYSCALL_BIT : 0;
+            for (int number = 0; number < 600; number++) {
+                String name = names.get(number);
+                for (int i = 0; i < (name == null ? 2 : 30); i++) {
                     long arg0 = i < interesting.length ? interesting[i] : random.nextLong();
                     long arg1 = random.nextBoolean() ? 40 : random.nextLong();
-                    int actual = bpf.run(arch.auditArch(), nr, arg0, arg1);
+                    int actual = bpf.run(arch.auditArch(), base + number, arg0, arg1);
                     worstPath = Math.max(worstPath, bpf.executed);
-                    assertThat(actual).as("%s %s(%x, %x)", arch, syscall.getKey(), arg0, arg1)
-                            .isEqualTo(ProfileOracle.expected(profile, arch, syscall.getKey(), arg0, arg1));
+                    int expected = name == null ? EPERM : ProfileOracle.expected(profile, arch, name, arg0, arg1);
+                    assertThat(actual).as("%s %d %s(%x, %x)", arch, number, name, arg0, arg1).isEqualTo(expected);
                 }
             }
         }
