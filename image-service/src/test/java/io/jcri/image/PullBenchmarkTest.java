@@ -41,6 +41,39 @@ class PullBenchmarkTest {
                     assertThat(rec.id()).isEqualTo(img.imageId().toString());
                 }
             }
+            List<io.jcri.image.testkit.TestLayer> layers = img.layers().get(0);
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+            for (int run = 0; run < 3; run++) {
+                long t0 = System.nanoTime();
+                layers.parallelStream().forEach(l -> {
+                    try {
+                        http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(registry.url() + "/v2/big/blobs/"
+                                + l.digest())).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                System.out.printf("raw HTTP GET of all layers: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+            }
+            for (int run = 0; run < 3; run++) {
+                Path dir = java.nio.file.Files.createDirectory(root.resolve("tar" + run));
+                List<Path> blobs = new java.util.ArrayList<>();
+                for (int i = 0; i < layers.size(); i++) {
+                    blobs.add(java.nio.file.Files.write(dir.resolve("l" + i + ".tgz"), layers.get(i).blob()));
+                }
+                long t0 = System.nanoTime();
+                List<Process> ps = new java.util.ArrayList<>();
+                for (int i = 0; i < blobs.size(); i++) {
+                    Path out = java.nio.file.Files.createDirectory(dir.resolve("x" + i));
+                    ps.add(new ProcessBuilder("tar", "-xzf", blobs.get(i).toString(), "-C", out.toString())
+                            .inheritIO().start());
+                }
+                for (Process p : ps) {
+                    assertThat(p.waitFor()).isZero();
+                }
+                System.out.printf("tar -xzf of all layers (parallel): %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+            }
         }
     }
 }
