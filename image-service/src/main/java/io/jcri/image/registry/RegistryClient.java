@@ -157,6 +157,10 @@ public final class RegistryClient {
                 last = error;
             } catch (RegistryException e) {
                 throw e;
+            } catch (javax.net.ssl.SSLException e) {
+                throw new RegistryException("TLS with " + ep + " failed: " + e.getMessage()
+                        + (ep.skipVerify() ? "" : " (if this registry's certificate is not meant to be verified,"
+                        + " configure skip-verify for it)"), e);
             } catch (HttpTimeoutException | java.net.ConnectException e) {
                 last = new RegistryException("cannot reach " + uri + ": " + e, e);
             } catch (IOException e) {
