@@ -78,6 +78,8 @@ public final class ImageService implements AutoCloseable {
         });
         this.puller = new ImagePuller(new RegistryHosts(config.registries()), client, content,
                 new LayerFetcher(content, client, layerExecutor), config.platform(), config.progressInterval());
+        // content a crashed daemon committed but never recorded in an image
+        collectGarbageQuietly("at start");
         this.pinnedNames = new HashSet<>();
         for (String p : config.pinnedImages()) {
             try {

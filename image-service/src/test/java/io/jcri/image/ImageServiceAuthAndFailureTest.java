@@ -202,7 +202,8 @@ class ImageServiceAuthAndFailureTest {
             try (ImageService svc = ImageServiceRegistryTest.service(verifying)) {
                 assertThatThrownBy(() -> svc.pull(img.reference(), Credentials.NONE))
                         .isInstanceOf(ImagePullException.class)
-                        .hasMessageContaining("https://" + registry.host());
+                        .hasMessageContaining("TLS with https://" + registry.host() + " failed")
+                        .hasMessageContaining("configure skip-verify");
                 assertThat(svc.list()).isEmpty();
             }
             ImageServiceConfig skipVerify = ImageServiceConfig.defaults(root).withRegistries(Map.of(registry.host(),

@@ -374,8 +374,16 @@ class ImageServiceRegistryTest {
             pulled = svc.pull(busyboxOci.reference(), Credentials.NONE);
             svc.pull(busyboxDocker.reference(), Credentials.NONE);
         }
+        // what a crash between commit and record would leave behind
+        Path strayBlob = Files.writeString(root.resolve("blobs/sha256/" + "e".repeat(64)), "stray");
+        Path straySnapshot = Files.createDirectories(root.resolve("snapshots/sha256/" + "f".repeat(64) + "/etc"))
+                .getParent();
+        Files.createDirectories(root.resolve("ingest")).resolve("half").toFile().createNewFile();
         ImageServiceConfig cfg = config().withPinnedImages(List.of(busyboxOci.reference()));
         try (ImageService svc = service(cfg)) {
+            assertThat(strayBlob).doesNotExist();
+            assertThat(straySnapshot).doesNotExist();
+            assertThat(root.resolve("ingest/half")).doesNotExist();
             assertThat(svc.list()).hasSize(2);
             ImageRecord after = svc.status(busyboxOci.reference()).orElseThrow();
             assertThat(after.withPinned(false)).isEqualTo(pulled);

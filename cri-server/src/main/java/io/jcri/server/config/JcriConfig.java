@@ -33,6 +33,12 @@ public final class JcriConfig {
     @JsonProperty("cgroup")
     private CgroupConfig cgroup = new CgroupConfig();
 
+    @JsonProperty("runtime")
+    private RuntimeSection runtime = new RuntimeSection();
+
+    @JsonProperty("cni")
+    private CniSection cni = new CniSection();
+
     @JsonProperty("image")
     private ImageStoreConfig image = new ImageStoreConfig();
 
@@ -63,6 +69,14 @@ public final class JcriConfig {
 
     public CgroupConfig cgroup() {
         return cgroup;
+    }
+
+    public RuntimeSection runtime() {
+        return runtime;
+    }
+
+    public CniSection cni() {
+        return cni;
     }
 
     public ImageStoreConfig image() {

@@ -1,14 +1,22 @@
 package io.jcri.server.runtime;
 
 import io.jcri.cri.v1.RuntimeCondition;
+import io.jcri.server.network.PodNetwork;
 
-/** NetworkReady: false until jcri sets up pod networks (CNI); kubelet then only schedules host-network pods. */
+/** NetworkReady: true only when a valid CNI network config and all its plugins are installed. */
 public final class NetworkReadyProbe implements ConditionProbe {
     public static final String TYPE = "NetworkReady";
 
+    private final PodNetwork network;
+
+    public NetworkReadyProbe(PodNetwork network) {
+        this.network = network;
+    }
+
     @Override
     public RuntimeCondition probe() {
-        return ConditionProbe.notReady(TYPE, "NetworkPluginNotReady",
-                "pod networking (CNI) is not implemented in this version of jcri");
+        PodNetwork.Readiness r = network.readiness();
+        return r.ready() ? ConditionProbe.ready(TYPE)
+                : ConditionProbe.notReady(TYPE, "NetworkPluginNotReady", r.message());
     }
 }

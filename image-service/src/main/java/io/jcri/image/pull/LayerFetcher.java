@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Logger;
 
 /**
@@ -39,7 +40,7 @@ public final class LayerFetcher {
     private final ContentStore store;
     private final RegistryClient client;
     private final ExecutorService executor;
-    private final Map<Digest, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
 
     public LayerFetcher(ContentStore store, RegistryClient client, ExecutorService executor) {
         this.store = store;
@@ -55,21 +56,28 @@ public final class LayerFetcher {
         if (store.hasBlob(layer.digest()) && store.hasSnapshot(diffId)) {
             return CompletableFuture.completedFuture(null);
         }
+        // keyed by blob and diff id: a pull whose config names another diff id for the same blob gets its own check
+        String key = layer.digest() + "|" + diffId;
         CompletableFuture<Void> created = new CompletableFuture<>();
-        CompletableFuture<Void> existing = inFlight.putIfAbsent(layer.digest(), created);
+        CompletableFuture<Void> existing = inFlight.putIfAbsent(key, created);
         if (existing != null) {
             return existing;
         }
-        executor.execute(() -> {
-            try {
-                fetchNow(source, layer, diffId, progress);
-                created.complete(null);
-            } catch (Throwable t) {
-                created.completeExceptionally(t);
-            } finally {
-                inFlight.remove(layer.digest(), created);
-            }
-        });
+        try {
+            executor.execute(() -> {
+                try {
+                    fetchNow(source, layer, diffId, progress);
+                    created.complete(null);
+                } catch (Throwable t) {
+                    created.completeExceptionally(t);
+                } finally {
+                    inFlight.remove(key, created);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            inFlight.remove(key, created);
+            created.completeExceptionally(new IOException("image service is shut down", e));
+        }
         return created;
     }
 

@@ -59,6 +59,19 @@ public record Credentials(String username, String password, String identityToken
         return new Credentials(username, password, identityToken, registryToken);
     }
 
+    /** A stable one-way digest of the secrets, to key caches by who is asking without keeping the secrets. */
+    public String fingerprint() {
+        if (isEmpty()) {
+            return "anonymous";
+        }
+        java.security.MessageDigest md = io.jcri.image.reference.Digest.newSha256();
+        for (String part : new String[]{username, password, identityToken, registryToken}) {
+            md.update(part.getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+        }
+        return java.util.HexFormat.of().formatHex(md.digest(), 0, 16);
+    }
+
     public boolean isEmpty() {
         return username.isEmpty() && identityToken.isEmpty() && registryToken.isEmpty();
     }

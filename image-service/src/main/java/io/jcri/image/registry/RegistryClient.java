@@ -157,6 +157,10 @@ public final class RegistryClient {
                 last = error;
             } catch (RegistryException e) {
                 throw e;
+            } catch (javax.net.ssl.SSLException e) {
+                throw new RegistryException("TLS with " + ep + " failed: " + e.getMessage()
+                        + (ep.skipVerify() ? "" : " (if this registry's certificate is not meant to be verified,"
+                        + " configure skip-verify for it)"), e);
             } catch (HttpTimeoutException | java.net.ConnectException e) {
                 last = new RegistryException("cannot reach " + uri + ": " + e, e);
             } catch (IOException e) {
@@ -175,12 +179,15 @@ public final class RegistryClient {
     private HttpResponse<InputStream> sendAuthenticated(RegistryEndpoint ep, String repo, URI uri, String accept,
                                                         Credentials creds) throws IOException, InterruptedException {
         String scope = "repository:" + repo + ":pull";
-        String key = ep.authority() + "|" + scope;
+        // a token obtained with one pull's credentials must never serve a pull with other (or no) credentials
+        String who = creds.fingerprint();
+        String key = ep.authority() + "|" + scope + "|" + who;
+        String basicKey = ep.authority() + "|basic|" + who;
         String auth = null;
         if (!creds.registryToken().isEmpty()) {
             auth = "Bearer " + creds.registryToken();
         } else {
-            CachedAuth cached = Optional.ofNullable(authCache.get(key)).orElse(authCache.get(ep.authority() + "|basic"));
+            CachedAuth cached = Optional.ofNullable(authCache.get(key)).orElse(authCache.get(basicKey));
             if (cached != null && cached.usable()) {
                 auth = cached.header();
             }
@@ -204,7 +211,7 @@ public final class RegistryClient {
                 throw new RegistryException(401, ep + " requires credentials (basic auth) and none were given");
             }
             auth = creds.basicHeader();
-            authCache.put(ep.authority() + "|basic", new CachedAuth(auth, null));
+            authCache.put(basicKey, new CachedAuth(auth, null));
         } else {
             throw new RegistryException(401, "unsupported auth scheme \"" + challenge.scheme() + "\" at " + ep);
         }
@@ -212,7 +219,7 @@ public final class RegistryClient {
         if (r.statusCode() == 401) {
             r.body().close();
             authCache.remove(key);
-            authCache.remove(ep.authority() + "|basic");
+            authCache.remove(basicKey);
             throw new RegistryException(401, "unauthorized: " + ep + " rejected the "
                     + (creds.isEmpty() ? "anonymous token" : "credentials of " + creds.username()) + " for " + repo);
         }

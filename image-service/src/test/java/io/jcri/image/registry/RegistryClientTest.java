@@ -87,6 +87,11 @@ class RegistryClientTest {
         client.fetchManifest(endpoint, "app", "v1", alice);
         assertThat(issued).hasValue(1); // cached
 
+        // the cached token is alice's: an anonymous request must ask for its own, and is refused
+        assertThatThrownBy(() -> client.fetchManifest(endpoint, "app", "v1", Credentials.NONE))
+                .isInstanceOf(RegistryException.class).hasMessageContaining("token request");
+        assertThat(issued).hasValue(1);
+
         valid[0] = "revoked";
         client.fetchManifest(endpoint, "app", "v1", alice);
         assertThat(issued).hasValue(2); // re-authenticated after the 401

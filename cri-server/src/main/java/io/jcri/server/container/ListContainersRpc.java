@@ -1,0 +1,45 @@
+package io.jcri.server.container;
+
+import io.jcri.cri.v1.ContainerFilter;
+import io.jcri.cri.v1.ListContainersRequest;
+import io.jcri.cri.v1.ListContainersResponse;
+import io.jcri.runtime.ContainerRuntime;
+import io.jcri.server.sandbox.LabelSelector;
+import io.jcri.server.store.Container;
+import io.jcri.server.store.ContainerStore;
+import java.util.Comparator;
+
+/** {@code ListContainers} with the id, state, pod sandbox id (prefixes) and label-selector filters. */
+public final class ListContainersRpc {
+    private final ContainerStore containers;
+    private final ContainerRuntime runtime;
+
+    public ListContainersRpc(ContainerStore containers, ContainerRuntime runtime) {
+        this.containers = containers;
+        this.runtime = runtime;
+    }
+
+    public ListContainersResponse list(ListContainersRequest request) {
+        ContainerFilter f = request.getFilter();
+        ListContainersResponse.Builder out = ListContainersResponse.newBuilder();
+        containers.all().stream()
+                .sorted(Comparator.comparingLong(Container::createdAtNanos))
+                .filter(c -> f.getId().isEmpty() || c.id().startsWith(f.getId()))
+                .filter(c -> f.getPodSandboxId().isEmpty() || c.sandboxId().startsWith(f.getPodSandboxId()))
+                .filter(c -> LabelSelector.matches(f.getLabelSelectorMap(), c.config().getLabelsMap()))
+                .map(c -> ContainerStatusRpc.toStatus(c, ContainerStatusRpc.stateOf(runtime, c)))
+                .filter(s -> !f.hasState() || s.getState() == f.getState().getState())
+                .forEach(s -> out.addContainers(io.jcri.cri.v1.Container.newBuilder()
+                        .setId(s.getId())
+                        .setPodSandboxId(containers.get(s.getId()).sandboxId())
+                        .setMetadata(s.getMetadata())
+                        .setImage(s.getImage())
+                        .setImageRef(s.getImageRef())
+                        .setImageId(s.getImageId())
+                        .setState(s.getState())
+                        .setCreatedAt(s.getCreatedAt())
+                        .putAllLabels(s.getLabelsMap())
+                        .putAllAnnotations(s.getAnnotationsMap())));
+        return out.build();
+    }
+}

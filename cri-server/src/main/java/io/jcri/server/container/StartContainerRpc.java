@@ -1,0 +1,42 @@
+package io.jcri.server.container;
+
+import io.jcri.cri.v1.StartContainerRequest;
+import io.jcri.cri.v1.StartContainerResponse;
+import io.jcri.runtime.ContainerRuntime;
+import io.jcri.runtime.ContainerStatus;
+import io.jcri.runtime.ProcessIO;
+import io.jcri.server.grpc.CriException;
+import io.jcri.server.store.Container;
+import io.jcri.server.store.ContainerStore;
+
+/** {@code StartContainer}: runs the created container's process and starts copying its output to its log. */
+public final class StartContainerRpc {
+    private final ContainerStore containers;
+    private final ContainerRuntime runtime;
+    private final ContainerLogs logs;
+
+    public StartContainerRpc(ContainerStore containers, ContainerRuntime runtime, ContainerLogs logs) {
+        this.containers = containers;
+        this.runtime = runtime;
+        this.logs = logs;
+    }
+
+    public StartContainerResponse start(StartContainerRequest request) {
+        Container c = containers.get(request.getContainerId());
+        synchronized (c) {
+            ContainerStatus status = runtime.state(c.id()).status();
+            if (status != ContainerStatus.CREATED) {
+                throw CriException.failedPrecondition("StartContainer: container " + c.id() + " is "
+                        + status.name().toLowerCase() + ", only a created container can be started");
+            }
+            ProcessIO io;
+            try {
+                io = runtime.start(c.id());
+            } catch (IllegalStateException e) {
+                throw CriException.failedPrecondition("StartContainer: " + e.getMessage());
+            }
+            logs.attach(c, io);
+        }
+        return StartContainerResponse.getDefaultInstance();
+    }
+}

@@ -1,0 +1,119 @@
+package io.jcri.server.daemon;
+
+import io.grpc.BindableService;
+import io.jcri.image.ImageService;
+import io.jcri.runtime.ContainerRuntime;
+import io.jcri.runtime.RuntimeOptions;
+import io.jcri.runtime.cgroup.CgroupDriver;
+import io.jcri.server.config.CgroupDriverName;
+import io.jcri.server.config.JcriConfig;
+import io.jcri.server.container.ContainerLifecycle;
+import io.jcri.server.container.ContainerLogs;
+import io.jcri.server.container.ContainerSpecFactory;
+import io.jcri.server.container.ContainerStatusRpc;
+import io.jcri.server.container.CreateContainerRpc;
+import io.jcri.server.container.ExecSyncRpc;
+import io.jcri.server.container.ListContainersRpc;
+import io.jcri.server.container.RemoveContainerRpc;
+import io.jcri.server.container.ReopenContainerLogRpc;
+import io.jcri.server.container.StartContainerRpc;
+import io.jcri.server.container.StopContainerRpc;
+import io.jcri.server.container.StopSignals;
+import io.jcri.server.container.UpdateContainerResourcesRpc;
+import io.jcri.server.image.ImageServiceImpl;
+import io.jcri.server.image.ImageStoreFactory;
+import io.jcri.server.network.PodNetwork;
+import io.jcri.server.runtime.NetworkReadyProbe;
+import io.jcri.server.runtime.RuntimeConfigRpc;
+import io.jcri.server.runtime.RuntimeReadyProbe;
+import io.jcri.server.runtime.RuntimeRpcs;
+import io.jcri.server.runtime.RuntimeServiceImpl;
+import io.jcri.server.runtime.RuntimeSettings;
+import io.jcri.server.runtime.StatusRpc;
+import io.jcri.server.runtime.VersionRpc;
+import io.jcri.server.sandbox.ListPodSandboxRpc;
+import io.jcri.server.sandbox.PodSandboxStatusRpc;
+import io.jcri.server.sandbox.RemovePodSandboxRpc;
+import io.jcri.server.sandbox.RunPodSandboxRpc;
+import io.jcri.server.sandbox.StopPodSandboxRpc;
+import io.jcri.server.store.ContainerStore;
+import io.jcri.server.store.SandboxStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * The composition root: builds the engine (runtime, images, network), the stores and every RPC from the
+ * configuration, and recovers the state a previous daemon left.
+ */
+public final class CriServices implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(CriServices.class.getName());
+
+    private final ImageService images;
+    private final ContainerRuntime runtime;
+    private final List<BindableService> services;
+
+    public CriServices(JcriConfig config) {
+        Path root = config.rootDir();
+        Path state = config.stateDir();
+        images = ImageStoreFactory.create(config);
+        try {
+            runtime = new ContainerRuntime(new RuntimeOptions(root.resolve("runtime"), state.resolve("runtime"),
+                    config.runtime().forceProcFallback(),
+                    config.cgroup().driver() == CgroupDriverName.SYSTEMD ? CgroupDriver.SYSTEMD : CgroupDriver.CGROUPFS,
+                    config.runtime().cgroupParent()));
+        } catch (RuntimeException e) {
+            images.close();
+            throw e;
+        }
+        int recovered = runtime.recover().size();
+        PodNetwork network = new PodNetwork(config.cni().confDir(), config.cni().binDirs(), state.resolve("cni"),
+                Duration.ofSeconds(config.cni().pluginTimeoutSeconds()));
+        SandboxStore sandboxes = new SandboxStore(root.resolve("cri/sandboxes"));
+        ContainerStore containers = new ContainerStore(root.resolve("cri/containers"));
+        images.setImageUsage(containers::usesImage);
+        LOG.info("recovered " + sandboxes.all().size() + " sandboxes, " + containers.all().size() + " containers ("
+                + recovered + " known to the runtime)");
+
+        ContainerLogs logs = new ContainerLogs();
+        ContainerLifecycle lifecycle = new ContainerLifecycle(containers, runtime, logs, new StopSignals(images));
+        RuntimeSettings settings = new RuntimeSettings(state);
+        StopPodSandboxRpc stopSandbox = new StopPodSandboxRpc(sandboxes, containers, lifecycle, runtime, network);
+        RuntimeRpcs rpcs = new RuntimeRpcs(
+                new VersionRpc(),
+                new StatusRpc(config, settings, List.of(new RuntimeReadyProbe(root, state),
+                        new NetworkReadyProbe(network))),
+                new RuntimeConfigRpc(config, settings),
+                new RunPodSandboxRpc(sandboxes, runtime, network, root.resolve("cri/sandbox-files")),
+                stopSandbox,
+                new RemovePodSandboxRpc(sandboxes, stopSandbox, lifecycle),
+                new PodSandboxStatusRpc(sandboxes, runtime),
+                new ListPodSandboxRpc(sandboxes),
+                new CreateContainerRpc(sandboxes, containers, images, runtime,
+                        new ContainerSpecFactory(List.of(root, state))),
+                new StartContainerRpc(containers, runtime, logs),
+                new StopContainerRpc(containers, lifecycle),
+                new RemoveContainerRpc(containers, lifecycle),
+                new ContainerStatusRpc(containers, runtime),
+                new ListContainersRpc(containers, runtime),
+                new UpdateContainerResourcesRpc(containers, runtime),
+                new ReopenContainerLogRpc(containers, runtime, logs),
+                new ExecSyncRpc(containers, runtime, images));
+        services = List.of(new RuntimeServiceImpl(rpcs), new ImageServiceImpl(images));
+    }
+
+    public List<BindableService> services() {
+        return services;
+    }
+
+    /** Stops supervising; running containers keep running for the next daemon to recover. */
+    @Override
+    public void close() {
+        try {
+            runtime.close();
+        } finally {
+            images.close();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.jcri.server.sandbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jcri.cri.v1.LinuxPodSandboxStatus;
+import io.jcri.cri.v1.Namespace;
+import io.jcri.cri.v1.PodIP;
+import io.jcri.cri.v1.PodSandboxNetworkStatus;
+import io.jcri.cri.v1.PodSandboxState;
+import io.jcri.cri.v1.PodSandboxStatus;
+import io.jcri.cri.v1.PodSandboxStatusRequest;
+import io.jcri.cri.v1.PodSandboxStatusResponse;
+import io.jcri.runtime.ContainerRuntime;
+import io.jcri.runtime.PodNamespaces;
+import io.jcri.server.store.Sandbox;
+import io.jcri.server.store.SandboxState;
+import io.jcri.server.store.SandboxStore;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code PodSandboxStatus}: state, creation time, IPs, namespaces, labels and annotations as given. */
+public final class PodSandboxStatusRpc {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SandboxStore sandboxes;
+    private final ContainerRuntime runtime;
+
+    public PodSandboxStatusRpc(SandboxStore sandboxes, ContainerRuntime runtime) {
+        this.sandboxes = sandboxes;
+        this.runtime = runtime;
+    }
+
+    public PodSandboxStatusResponse status(PodSandboxStatusRequest request) {
+        Sandbox s = sandboxes.get(request.getPodSandboxId());
+        PodSandboxStatusResponse.Builder r = PodSandboxStatusResponse.newBuilder().setStatus(toStatus(s));
+        if (request.getVerbose()) {
+            r.putInfo("info", verbose(s));
+        }
+        return r.build();
+    }
+
+    static PodSandboxStatus toStatus(Sandbox s) {
+        PodSandboxStatus.Builder b = PodSandboxStatus.newBuilder()
+                .setId(s.id())
+                .setMetadata(s.config().getMetadata())
+                .setState(s.state() == SandboxState.READY ? PodSandboxState.SANDBOX_READY
+                        : PodSandboxState.SANDBOX_NOTREADY)
+                .setCreatedAt(s.createdAtNanos())
+                .setLinux(LinuxPodSandboxStatus.newBuilder().setNamespaces(Namespace.newBuilder()
+                        .setOptions(s.config().getLinux().getSecurityContext().getNamespaceOptions())))
+                .putAllLabels(s.config().getLabelsMap())
+                .putAllAnnotations(s.config().getAnnotationsMap())
+                .setRuntimeHandler(s.runtimeHandler());
+        List<String> ips = s.ips();
+        if (!ips.isEmpty()) {
+            PodSandboxNetworkStatus.Builder net = PodSandboxNetworkStatus.newBuilder().setIp(ips.get(0));
+            for (String ip : ips.subList(1, ips.size())) {
+                net.addAdditionalIps(PodIP.newBuilder().setIp(ip));
+            }
+            b.setNetwork(net);
+        }
+        return b.build();
+    }
+
+    private String verbose(Sandbox s) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("sandboxID", s.id());
+        info.put("hostNetwork", s.hostNetwork());
+        info.put("ips", s.ips());
+        info.put("dir", s.dir().toString());
+        if (s.state() == SandboxState.READY) {
+            try {
+                PodNamespaces ns = runtime.podNamespaces(s.id());
+                if (ns != null) {
+                    Map<String, String> paths = new LinkedHashMap<>();
+                    if (ns.net() != null) {
+                        paths.put("network", ns.net().toString());
+                    }
+                    if (ns.ipc() != null) {
+                        paths.put("ipc", ns.ipc().toString());
+                    }
+                    if (ns.uts() != null) {
+                        paths.put("uts", ns.uts().toString());
+                    }
+                    if (ns.pid() != null) {
+                        paths.put("pid", ns.pid().toString());
+                    }
+                    info.put("namespaces", paths);
+                }
+            } catch (RuntimeException ignored) {
+                // the namespaces are gone: nothing to show
+            }
+        }
+        try {
+            return JSON.writeValueAsString(info);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,4 @@
+package io.jcri.server.store;
+
+/** CRI PodSandboxState: READY while its namespaces and network exist, NOTREADY after stop. */
+public enum SandboxState { READY, NOTREADY }
