@@ -5,8 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Turns the registry host of a reference into the ordered list of endpoints to try. */
+/**
+ * Turns the registry host of a reference into the ordered list of endpoints to try. The key {@code *} configures
+ * every host without its own entry (e.g. one loopback mirror for all registries of an offline cluster).
+ */
 public final class RegistryHosts {
+    public static final String ANY_HOST = "*";
     private static final String DOCKER_HUB_API = "registry-1.docker.io";
 
     private final Map<String, RegistryHostConfig> hosts;
@@ -16,7 +20,7 @@ public final class RegistryHosts {
     }
 
     public List<RegistryEndpoint> endpoints(String domain) {
-        RegistryHostConfig cfg = hosts.getOrDefault(domain, RegistryHostConfig.DEFAULT);
+        RegistryHostConfig cfg = hosts.getOrDefault(domain, hosts.getOrDefault(ANY_HOST, RegistryHostConfig.DEFAULT));
         List<RegistryEndpoint> out = new ArrayList<>();
         for (String m : cfg.mirrors()) {
             String url = m.contains("://") ? m : "https://" + m;

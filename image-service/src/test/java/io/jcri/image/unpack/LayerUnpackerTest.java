@@ -131,6 +131,8 @@ class LayerUnpackerTest {
         assertRefused(t -> t.file("../escape", "x"), "outside the layer root");
         assertRefused(t -> t.file("a/../../escape", "x"), "outside the layer root");
         assertRefused(t -> t.file("./../outside", "overwritten"), "outside the layer root");
+        assertRefused(t -> t.file("../" + "x".repeat(120), "via a PAX path record"), "outside the layer root");
+        assertRefused(t -> t.symlink("s", "/").hardlink("../" + "y".repeat(120), "s"), "outside the layer root");
     }
 
     @Test
