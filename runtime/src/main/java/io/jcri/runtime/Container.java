@@ -12,6 +12,8 @@ final class Container {
     final Cgroup cgroup;
     int pidfd = -1;
     CompletableFuture<Exit> exit = new CompletableFuture<>();
+    /** Completes with the final state once the exit is recorded (see {@link ContainerRuntime#exited}). */
+    final CompletableFuture<ContainerState> exited = new CompletableFuture<>();
     long oomKillsAtStart;
 
     Container(ContainerRecord record, Cgroup cgroup) {

@@ -2,6 +2,7 @@ package io.jcri.runtime;
 
 import io.jcri.runtime.cgroup.Cgroup;
 import io.jcri.runtime.cgroup.CgroupManager;
+import io.jcri.runtime.cgroup.CgroupMode;
 import io.jcri.runtime.cgroup.CgroupStats;
 import io.jcri.runtime.cgroup.Resources;
 import io.jcri.runtime.launch.ContainerLauncher;
@@ -62,8 +63,14 @@ public final class ContainerRuntime implements AutoCloseable {
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
     private final boolean procPidnsSupported;
     private final CgroupManager cgroups;
+    private final java.util.concurrent.atomic.AtomicLong gateSeq = new java.util.concurrent.atomic.AtomicLong();
 
     public ContainerRuntime(RuntimeOptions options) {
+        this(options, null);
+    }
+
+    /** With an explicit cgroup manager (tests: a cgroup v2 hierarchy on a hybrid host). */
+    ContainerRuntime(RuntimeOptions options, CgroupManager cgroupManager) {
         this.options = options;
         Native.init();
         Preloader.preload();
@@ -76,7 +83,7 @@ public final class ContainerRuntime implements AutoCloseable {
         }
         store = new StateStore(options.stateDir());
         pods = new PodNamespaceStore(options.stateDir());
-        cgroups = CgroupManager.detect(options.cgroupDriver());
+        cgroups = cgroupManager != null ? cgroupManager : CgroupManager.detect(options.cgroupDriver());
         reaper = new Reaper();
         procPidnsSupported = !options.forceProcFallback() && ProcProbe.pidnsSupported();
     }
@@ -154,7 +161,7 @@ public final class ContainerRuntime implements AutoCloseable {
                 launched = ContainerLauncher.launch(new ContainerLauncher.Request(id, dir.resolve("rootfs"),
                         spec.lowerDirs(), dir.resolve("upper"), dir.resolve("work"), etcFiles(spec), spec.mounts(),
                         spec.process(), ns, spec.hostname(), security, spec.security().readonlyRootfs(), masked,
-                        readonly, c.cgroup, !procPidnsSupported, helper));
+                        readonly, c.cgroup, !procPidnsSupported, helper, gateFifo(id)));
             }
             c.pidfd = launched.pidfd();
             c.record = c.record.withStatus(ContainerStatus.RUNNING, launched.pid(), ProcStat.startTime(launched.pid()),
@@ -175,6 +182,7 @@ public final class ContainerRuntime implements AutoCloseable {
             c.pidfd = -1;
             if (containers.get(c.id()) == c) store.save(c.record);
         }
+        c.exited.complete(c.state());
     }
 
     /**
@@ -248,6 +256,24 @@ public final class ContainerRuntime implements AutoCloseable {
         return new ContainerStats(Instant.now(), get(id).cgroup.stats());
     }
 
+    /**
+     * Completes once the container's exit is recorded (at once if it already exited), on the supervisor's thread:
+     * callers keep their callbacks short. One shared watcher, no thread per container.
+     */
+    public CompletableFuture<ContainerState> exited(String id) {
+        Container c = get(id);
+        synchronized (c) {
+            if (c.record.status() == ContainerStatus.EXITED) c.exited.complete(c.state());
+        }
+        return c.exited.copy();
+    }
+
+    /** The container's writable layer (its overlay upper directory), for CRI stats. */
+    public Path writableLayer(String id) {
+        get(id);
+        return containerDir(id).resolve("upper");
+    }
+
     /** The cgroup directory (memory controller on v1) of a container, for diagnostics and tests. */
     public Path cgroupPath(String id) {
         return get(id).cgroup.path();
@@ -264,7 +290,8 @@ public final class ContainerRuntime implements AutoCloseable {
                 throw new IllegalStateException("container " + id + " is not running");
             ContainerSpec spec = c.record.spec();
             LaunchSecurity security = SecurityResolution.resolve(spec.security(), spec.lowerDirs());
-            launched = ExecLauncher.exec(id, (int) c.record.pid(), c.pidfd, process, security, c.cgroup);
+            launched = ExecLauncher.exec(id, (int) c.record.pid(), c.pidfd, process, security, c.cgroup,
+                    gateFifo(id));
         }
         CompletableFuture<Exit> exit = reaper.watch(launched.pidfd());
         int pidfd = launched.pidfd();
@@ -374,6 +401,12 @@ public final class ContainerRuntime implements AutoCloseable {
         Container c = containers.get(id);
         if (c == null) throw new NoSuchElementException("no such container: " + id);
         return c;
+    }
+
+    /** cgroup v2 only: a fresh FIFO path for the {@code CgroupGate} of one launch or exec. */
+    private Path gateFifo(String id) {
+        if (cgroups.mode() != CgroupMode.V2) return null;
+        return containerDir(id).resolve("gate-" + gateSeq.incrementAndGet());
     }
 
     private Path containerDir(String id) {

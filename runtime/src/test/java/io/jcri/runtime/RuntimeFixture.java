@@ -19,9 +19,14 @@ final class RuntimeFixture implements AutoCloseable {
     private int seq;
 
     RuntimeFixture(Path tmp, boolean forceFallback) throws Exception {
+        this(tmp, forceFallback, null);
+    }
+
+    RuntimeFixture(Path tmp, boolean forceFallback, io.jcri.runtime.cgroup.CgroupManager cgroups) throws Exception {
         root = Files.createDirectories(tmp.resolve("root"));
         state = Files.createDirectories(tmp.resolve("state"));
-        runtime = new ContainerRuntime(new RuntimeOptions(root, state, forceFallback, CgroupDriver.CGROUPFS, cgroupParent));
+        runtime = new ContainerRuntime(new RuntimeOptions(root, state, forceFallback, CgroupDriver.CGROUPFS,
+                cgroupParent), cgroups);
     }
 
     String newId() {

@@ -24,12 +24,15 @@ import java.util.List;
  * through fsconfig "pidns" (primary), or the {@link InitElf} helper does it from inside (fallback).
  */
 public final class ContainerLauncher {
-    /** What to launch. {@code lowerDirs} top layer first; {@code etcFiles} are bind-mounted files like /etc/hosts. */
+    /**
+     * What to launch. {@code lowerDirs} top layer first; {@code etcFiles} are bind-mounted files like /etc/hosts;
+     * {@code cgroupGateFifo} (cgroup v2) is where the {@link CgroupGate} FIFO goes, null on v1.
+     */
     public record Request(String id, Path rootfs, List<Path> lowerDirs, Path upperDir, Path workDir,
                           List<RootfsFile> etcFiles, List<MountSpec> mounts, ProcessSpec process,
                           NamespacePlan namespaces, String hostname, LaunchSecurity security, boolean readonlyRootfs,
                           List<String> maskedPaths, List<String> readonlyPaths, Cgroup cgroup,
-                          boolean procFallback, Path helper) {}
+                          boolean procFallback, Path helper, Path cgroupGateFifo) {}
 
     public record RootfsFile(String containerPath, Path hostFile) {}
 
@@ -50,6 +53,7 @@ public final class ContainerLauncher {
         int[] programPipe = null, errorPipe = null;
         SpawnArgs spawn = null;
         int pid = -1;
+        CgroupGate gate = r.cgroupGateFifo() == null ? null : new CgroupGate(r.cgroupGateFifo());
         try {
             SyscallProgram program = ContainerProgram.build(new ContainerProgram.Input(fallback, r.maskedPaths(),
                     r.readonlyPaths(), r.lowerDirs().isEmpty() ? r.upperDir() : r.lowerDirs().get(0),
@@ -64,27 +68,23 @@ public final class ContainerLauncher {
                 Native.closeQuietly(programPipe[1]);
                 programPipe[1] = -1;
                 spawn = new SpawnArgs(r.helper().toString(), List.of("jcri-init"), List.of(), stdio.child,
-                        new int[][] {{programPipe[0], 3}, {errorPipe[1], 4}}, proc.tty());
+                        new int[][] {{programPipe[0], 3}, {errorPipe[1], 4}}, proc.tty(),
+                        gate == null ? null : gate.childPath());
             } else {
                 loaded = program.load();
-                spawn = new SpawnArgs(exe, proc.args(), proc.env(), stdio.child, new int[0][], proc.tty());
+                spawn = new SpawnArgs(exe, proc.args(), proc.env(), stdio.child, new int[0][], proc.tty(),
+                        gate == null ? null : gate.childPath());
             }
             RootfsBuilder rootfs = new RootfsBuilder(r.rootfs(), r.lowerDirs(), r.upperDir(), r.workDir(),
                     r.etcFiles().stream().map(f -> new RootfsBuilder.EtcFile(f.containerPath(), f.hostFile())).toList(),
                     r.mounts(), proc.cwd());
             LaunchThread body = new LaunchThread(r.cgroup(), r.namespaces(), rootfs, r.rootfs(), r.hostname(), loaded,
-                    spawn, stdio, fallback);
-            runOnFreshThread(body, "jcri-launch-" + r.id());
+                    spawn, stdio, fallback, gate != null);
+            runOnFreshThread(body, "jcri-launch-" + r.id(), gate, () -> body.tid, r.cgroup());
             pid = body.pid;
             if (body.error != null) throw asRuntime(body.error);
             if (body.programFailed) throw loaded.failure();
             if (body.spawnFailed) throw spawn.failure();
-            if (body.joinCgroupAfterSpawn) {
-                // cgroup v2 cannot take the launch thread alone. TODO(v2 gate): block the child before execve in a
-                // posix_spawn open() of a FIFO (/proc/self/fd/N), move it to cgroup.procs, then open the writer
-                // end; until then the process joins right after the spawn (it may run briefly outside).
-                r.cgroup().addProcess(pid);
-            }
             if (!fallback) Native.C.prctl(Sc.PR_SET_DUMPABLE, 1, 0, 0, 0); // the thread's setresuid cleared it
             int pidfd = Native.pidfdOpen(pid, 0);
             stdio.closeChildEnds();
@@ -105,6 +105,7 @@ public final class ContainerLauncher {
             stdio.closeParentEnds();
             throw e;
         } finally {
+            if (gate != null) gate.close();
             if (spawn != null) spawn.destroy();
             if (programPipe != null) for (int fd : programPipe) Native.closeQuietly(fd);
             if (errorPipe != null) for (int fd : errorPipe) Native.closeQuietly(fd);
@@ -116,10 +117,21 @@ public final class ContainerLauncher {
         return ProcessSpec.DEFAULT_PATH;
     }
 
-    static void runOnFreshThread(Runnable body, String name) {
+    /** Runs {@code body} on a new thread and waits for it; with a gate, admits the child into the cgroup meanwhile. */
+    static void runOnFreshThread(Runnable body, String name, CgroupGate gate, java.util.function.IntSupplier tid,
+                                 Cgroup cgroup) {
         Thread t = new Thread(body, name); // never pooled, never virtual: it keeps the namespaces it entered
         t.setDaemon(true);
         t.start();
+        RuntimeException gateFailure = null;
+        if (gate != null) {
+            try {
+                gate.admit(t, tid, cgroup);
+            } catch (RuntimeException e) {
+                gateFailure = e;
+                gate.release();
+            }
+        }
         boolean interrupted = false;
         while (true) {
             try {
@@ -130,6 +142,7 @@ public final class ContainerLauncher {
             }
         }
         if (interrupted) Thread.currentThread().interrupt();
+        if (gateFailure != null) throw gateFailure;
     }
 
     /** Blocks until the helper exec'd (EOF) or reported a failed step. */

@@ -22,14 +22,16 @@ public final class ExecLauncher {
 
     private ExecLauncher() {}
 
+    /** @param cgroupGateFifo where the cgroup v2 gate FIFO goes; null on v1 (the thread joins the cgroup) */
     public static ContainerLauncher.Launched exec(String id, int containerPid, int containerPidfd, ProcessSpec proc,
-                                                  LaunchSecurity security, Cgroup cgroup) {
+                                                  LaunchSecurity security, Cgroup cgroup, Path cgroupGateFifo) {
         long t0 = System.nanoTime();
         Path root = Path.of("/proc/" + containerPid + "/root");
         String exe = Executable.resolve(proc.args().get(0), ContainerLauncher.pathOf(proc), List.of(root));
         Stdio stdio = Stdio.open(proc);
         SpawnArgs spawn = null;
         int pid = -1;
+        CgroupGate gate = cgroupGateFifo == null ? null : new CgroupGate(cgroupGateFifo);
         try {
             if (proc.tty()) {
                 int n = stdio.openPty(root + "/dev/pts/ptmx", false, null);
@@ -39,16 +41,16 @@ public final class ExecLauncher {
             program.call("chdir " + proc.cwd(), Sc.CHDIR, program.cstr(proc.cwd()));
             CredentialSteps.append(program, security);
             SyscallProgram.Loaded loaded = program.load();
-            spawn = new SpawnArgs(exe, proc.args(), proc.env(), stdio.child, new int[0][], proc.tty());
+            spawn = new SpawnArgs(exe, proc.args(), proc.env(), stdio.child, new int[0][], proc.tty(),
+                    gate == null ? null : gate.childPath());
             if (proc.tty()) spawn.openTty("/dev/pts/" + ptyNumber(stdio));
             spawn.finish();
-            Body body = new Body(cgroup, containerPidfd, loaded, spawn);
-            ContainerLauncher.runOnFreshThread(body, "jcri-exec-" + id);
+            Body body = new Body(gate == null ? cgroup : null, containerPidfd, loaded, spawn);
+            ContainerLauncher.runOnFreshThread(body, "jcri-exec-" + id, gate, () -> body.tid, cgroup);
             pid = body.pid;
             if (body.error != null) throw body.error;
             if (body.programFailed) throw loaded.failure();
             if (body.spawnFailed) throw spawn.failure();
-            if (body.joinCgroupAfterSpawn) cgroup.addProcess(pid); // cgroup v2, see ContainerLauncher
             Native.C.prctl(Sc.PR_SET_DUMPABLE, 1, 0, 0, 0);
             int pidfd = Native.pidfdOpen(pid, 0);
             stdio.closeChildEnds();
@@ -64,6 +66,7 @@ public final class ExecLauncher {
             stdio.closeParentEnds();
             throw e;
         } finally {
+            if (gate != null) gate.close();
             if (spawn != null) spawn.destroy();
         }
     }
@@ -83,7 +86,7 @@ public final class ExecLauncher {
         boolean programFailed;
         boolean spawnFailed;
         int pid = -1;
-        boolean joinCgroupAfterSpawn;
+        volatile int tid;
 
         Body(Cgroup cgroup, int pidfd, SyscallProgram.Loaded program, SpawnArgs spawn) {
             this.cgroup = cgroup;
@@ -94,6 +97,7 @@ public final class ExecLauncher {
 
         @Override
         public void run() {
+            tid = Native.gettid();
             try (HomeCgroup home = new HomeCgroup(Native.gettid())) {
                 try {
                     enterAndSpawn();
@@ -105,13 +109,7 @@ public final class ExecLauncher {
 
         private void enterAndSpawn() {
             try {
-                if (cgroup != null) {
-                    try {
-                        cgroup.addThread(Native.gettid());
-                    } catch (UnsupportedOperationException v2) {
-                        joinCgroupAfterSpawn = true;
-                    }
-                }
+                if (cgroup != null) cgroup.addThread(Native.gettid());
                 Native.check(Native.C.unshare(Sc.CLONE_FS), "unshare CLONE_FS");
             } catch (RuntimeException e) {
                 error = e;

@@ -25,15 +25,18 @@ final class LaunchThread implements Runnable {
     private final SpawnArgs spawn;
     private final Stdio stdio;
     private final boolean fallback;
+    private final boolean gated;
 
     Throwable error;
     boolean programFailed;
     boolean spawnFailed;
     int pid = -1;
-    boolean joinCgroupAfterSpawn;
+    /** Published for the cgroup v2 gate, which looks for this thread's child. */
+    volatile int tid;
 
     LaunchThread(Cgroup cgroup, NamespacePlan ns, RootfsBuilder rootfs, Path rootfsPath, String hostname,
-                 SyscallProgram.Loaded program, SpawnArgs spawn, Stdio stdio, boolean fallback) {
+                 SyscallProgram.Loaded program, SpawnArgs spawn, Stdio stdio, boolean fallback, boolean gated) {
+        this.gated = gated;
         this.cgroup = cgroup;
         this.ns = ns;
         this.rootfs = rootfs;
@@ -47,6 +50,7 @@ final class LaunchThread implements Runnable {
 
     @Override
     public void run() {
+        tid = Native.gettid();
         try (HomeCgroup home = new HomeCgroup(Native.gettid())) {
             try {
                 launch();
@@ -60,13 +64,7 @@ final class LaunchThread implements Runnable {
 
     private void launch() {
         try {
-            if (cgroup != null) {
-                try {
-                    cgroup.addThread(Native.gettid());
-                } catch (UnsupportedOperationException v2) {
-                    joinCgroupAfterSpawn = true; // cgroup v2: see ContainerLauncher
-                }
-            }
+            if (cgroup != null && !gated) cgroup.addThread(Native.gettid());
             int rc = ns.enter();
             if (rc < 0) throw new NativeException("enter namespaces", -rc);
             rootfs.mountRootfs();

@@ -36,12 +36,22 @@ final class SpawnArgs {
      * @param tty      the child becomes a session leader; {@link #openTty} or {@link #dupTty} supply its terminal
      */
     SpawnArgs(String path, List<String> argv, List<String> env, int[] stdio, int[][] extra, boolean tty) {
+        this(path, argv, env, stdio, extra, tty, null);
+    }
+
+    /** @param gatePath when not null, the child first opens this (blocking) path: see {@link CgroupGate} */
+    SpawnArgs(String path, List<String> argv, List<String> env, int[] stdio, int[][] extra, boolean tty,
+              String gatePath) {
         LibC c = Native.C;
         this.path = path;
         this.argv = stringArray(argv);
         this.envp = stringArray(env);
         fileActions = Native.allocate(FILE_ACTIONS_SIZE);
         check(c.posix_spawn_file_actions_init(fileActions), "posix_spawn_file_actions_init");
+        if (gatePath != null) {
+            check(c.posix_spawn_file_actions_addopen(fileActions, CgroupGate.CHILD_FD, gatePath, Sc.O_RDONLY, 0),
+                    "addopen gate");
+        }
         int closeFrom = 3;
         for (int i = 0; i < 3; i++) {
             if (stdio[i] >= 0) check(c.posix_spawn_file_actions_adddup2(fileActions, stdio[i], i), "adddup2");
