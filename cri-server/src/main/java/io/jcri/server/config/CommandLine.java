@@ -10,6 +10,7 @@ public record CommandLine(
         Optional<Path> rootDir,
         Optional<Path> stateDir,
         Optional<LogLevel> logLevel,
+        Optional<String> metricsAddress,
         boolean help,
         boolean version) {
 
@@ -24,6 +25,8 @@ public record CommandLine(
               --root DIR         persistent data directory (default: /var/lib/jcri)
               --state DIR        runtime state directory (default: /run/jcri)
               --log-level LEVEL  debug, info, warn or error (default: info)
+              --metrics-address HOST:PORT
+                                 Prometheus endpoint (default: 127.0.0.1:9101; "off" disables it)
               --version          print the version and exit
               -h, --help         print this help and exit
 
@@ -36,6 +39,7 @@ public record CommandLine(
         Optional<Path> root = Optional.empty();
         Optional<Path> state = Optional.empty();
         Optional<LogLevel> level = Optional.empty();
+        Optional<String> metrics = Optional.empty();
         boolean help = false;
         boolean version = false;
         for (int i = 0; i < args.length; i++) {
@@ -50,7 +54,7 @@ public record CommandLine(
             switch (name) {
                 case "-h", "--help" -> help = true;
                 case "--version" -> version = true;
-                case "--config", "--socket", "--root", "--state", "--log-level" -> {
+                case "--config", "--socket", "--root", "--state", "--log-level", "--metrics-address" -> {
                     String value = inlineValue;
                     if (value == null) {
                         if (i + 1 >= args.length) {
@@ -66,13 +70,14 @@ public record CommandLine(
                         case "--socket" -> socket = Optional.of(Path.of(value));
                         case "--root" -> root = Optional.of(Path.of(value));
                         case "--state" -> state = Optional.of(Path.of(value));
+                        case "--metrics-address" -> metrics = Optional.of(value);
                         default -> level = Optional.of(parseLevel(value));
                     }
                 }
                 default -> throw new ConfigException("unknown option '" + arg + "' (see jcri --help)");
             }
         }
-        return new CommandLine(config, socket, root, state, level, help, version);
+        return new CommandLine(config, socket, root, state, level, metrics, help, version);
     }
 
     private static LogLevel parseLevel(String value) {

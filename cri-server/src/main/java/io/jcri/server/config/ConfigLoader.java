@@ -41,6 +41,7 @@ public final class ConfigLoader {
         cli.rootDir().ifPresent(p -> config.overrideRootDir(p.toAbsolutePath()));
         cli.stateDir().ifPresent(p -> config.overrideStateDir(p.toAbsolutePath()));
         cli.logLevel().ifPresent(config::overrideLogLevel);
+        cli.metricsAddress().ifPresent(config.metrics()::override);
         config.validate();
         return config;
     }

@@ -39,6 +39,12 @@ public final class JcriConfig {
     @JsonProperty("cni")
     private CniSection cni = new CniSection();
 
+    @JsonProperty("metrics")
+    private MetricsSection metrics = new MetricsSection();
+
+    @JsonProperty("streaming")
+    private StreamingSection streaming = new StreamingSection();
+
     @JsonProperty("image")
     private ImageStoreConfig image = new ImageStoreConfig();
 
@@ -79,6 +85,14 @@ public final class JcriConfig {
         return cni;
     }
 
+    public MetricsSection metrics() {
+        return metrics;
+    }
+
+    public StreamingSection streaming() {
+        return streaming;
+    }
+
     public ImageStoreConfig image() {
         return image;
     }
@@ -109,6 +123,8 @@ public final class JcriConfig {
         requireAbsolute("state_dir", stateDir);
         requireAbsolute("socket", socket);
         image.validate();
+        streaming.validate();
+        metrics.validate();
         if (shutdownGraceSeconds < 0) {
             throw new ConfigException("shutdown_grace_seconds must be >= 0, got " + shutdownGraceSeconds);
         }

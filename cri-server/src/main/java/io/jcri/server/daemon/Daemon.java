@@ -2,7 +2,7 @@ package io.jcri.server.daemon;
 
 import io.jcri.server.config.JcriConfig;
 import io.jcri.server.grpc.RpcInstrumentation;
-import io.prometheus.client.CollectorRegistry;
+import io.jcri.server.metrics.MetricsServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +14,7 @@ public final class Daemon {
     private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
 
     private final JcriConfig config;
-    private final CollectorRegistry metrics = new CollectorRegistry(true);
+    private MetricsServer metricsServer;
     private SocketClaim claim;
     private CriServer server;
     private CriServices services;
@@ -29,10 +29,22 @@ public final class Daemon {
             createPrivateDirectory(config.rootDir());
             createPrivateDirectory(config.stateDir());
             services = new CriServices(config);
-            server = new CriServer(config.socket(), new RpcInstrumentation(metrics), services.services());
+            server = new CriServer(config.socket(), new RpcInstrumentation(), services.services());
             server.start();
             claim.serving();
+            if (config.metrics().enabled()) {
+                metricsServer = MetricsServer.start(config.metrics().host(), config.metrics().port());
+                LOG.info("serving metrics on http://" + config.metrics().host() + ":" + metricsServer.port()
+                        + "/metrics");
+            }
         } catch (IOException | RuntimeException e) {
+            if (server != null) {
+                try {
+                    server.shutdown(0);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (services != null) {
                 services.close();
             }
@@ -45,6 +57,9 @@ public final class Daemon {
 
     /** Stops accepting calls, lets in-flight calls finish, removes the socket. */
     public void stop() throws IOException, InterruptedException {
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
         try {
             if (server != null) {
                 server.shutdown(config.shutdownGraceSeconds());

@@ -24,6 +24,10 @@ public final class RpcInstrumentation implements ServerInterceptor {
     private final Counter requests;
     private final Histogram latency;
 
+    public RpcInstrumentation() {
+        this(CollectorRegistry.defaultRegistry);
+    }
+
     public RpcInstrumentation(CollectorRegistry registry) {
         this.requests = Counter.build("jcri_grpc_requests_total",
                         "CRI requests served, by method and gRPC status code")

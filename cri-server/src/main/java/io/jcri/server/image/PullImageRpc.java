@@ -11,6 +11,8 @@ import io.jcri.image.reference.InvalidReferenceException;
 import io.jcri.image.registry.Credentials;
 import io.jcri.image.registry.RegistryException;
 import io.jcri.server.grpc.CriException;
+import io.jcri.server.metrics.ImagePullMetrics;
+import io.prometheus.client.Histogram;
 
 /** {@code PullImage}: returns the image id (config digest), the same value Image.id and image_ref carry. */
 public final class PullImageRpc {
@@ -33,13 +35,20 @@ public final class PullImageRpc {
         } catch (IllegalArgumentException e) {
             throw CriException.invalidArgument("PullImage: bad auth: " + e.getMessage());
         }
+        Histogram.Timer timer = ImagePullMetrics.DURATION.startTimer();
         try {
             ImageRecord image = images.pull(ref, credentials);
+            timer.observeDuration();
+            ImagePullMetrics.PULLS.labels("success").inc();
+            ImagePullMetrics.BYTES.inc(image.size());
             return PullImageResponse.newBuilder().setImageRef(image.id()).build();
         } catch (InvalidReferenceException e) {
+            ImagePullMetrics.PULLS.labels(Status.Code.INVALID_ARGUMENT.name()).inc();
             throw CriException.invalidArgument(e.getMessage());
         } catch (ImagePullException e) {
-            throw new CriException(codeFor(e), e.getMessage(), e);
+            Status.Code code = codeFor(e);
+            ImagePullMetrics.PULLS.labels(code.name()).inc();
+            throw new CriException(code, e.getMessage(), e);
         }
     }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jcri.server.metrics.CniMetrics;
+import io.prometheus.client.Histogram;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -136,6 +138,19 @@ public final class PodNetwork {
 
     private ObjectNode runChain(ObjectNode conflist, String command, Map<String, String> env, JsonNode prevResult,
                                 ObjectNode runtimeConfig) {
+        Histogram.Timer timer = CniMetrics.DURATION.labels(command).startTimer();
+        try {
+            return runChainUntimed(conflist, command, env, prevResult, runtimeConfig);
+        } catch (RuntimeException e) {
+            CniMetrics.FAILURES.labels(command).inc();
+            throw e;
+        } finally {
+            timer.observeDuration();
+        }
+    }
+
+    private ObjectNode runChainUntimed(ObjectNode conflist, String command, Map<String, String> env,
+                                       JsonNode prevResult, ObjectNode runtimeConfig) {
         JsonNode prev = prevResult;
         for (JsonNode plugin : conflist.get("plugins")) {
             ObjectNode out = exec.run(locator.require(plugin.path("type").asText()), command, env,
@@ -149,6 +164,19 @@ public final class PodNetwork {
 
     private void runChainReverse(ObjectNode conflist, String command, Map<String, String> env, JsonNode prevResult,
                                  ObjectNode runtimeConfig) {
+        Histogram.Timer timer = CniMetrics.DURATION.labels(command).startTimer();
+        try {
+            runChainReverseUntimed(conflist, command, env, prevResult, runtimeConfig);
+        } catch (RuntimeException e) {
+            CniMetrics.FAILURES.labels(command).inc();
+            throw e;
+        } finally {
+            timer.observeDuration();
+        }
+    }
+
+    private void runChainReverseUntimed(ObjectNode conflist, String command, Map<String, String> env,
+                                        JsonNode prevResult, ObjectNode runtimeConfig) {
         List<JsonNode> plugins = new ArrayList<>();
         conflist.get("plugins").forEach(plugins::add);
         CniException first = null;

@@ -64,7 +64,8 @@ public final class JcriDaemon implements AutoCloseable {
                     "--socket", socket.toString(),
                     "--root", base.resolve("root").toString(),
                     "--state", base.resolve("state").toString(),
-                    "--log-level", "debug"));
+                    "--log-level", "debug",
+                    "--metrics-address", "127.0.0.1:0"));
             cmd.addAll(List.of(extraArgs));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             return new JcriDaemon(base, socket, log, p);
@@ -101,6 +102,16 @@ public final class JcriDaemon implements AutoCloseable {
             endpoint = CriEndpoint.connect(socket);
         }
         return endpoint;
+    }
+
+    /** The port of the daemon's Prometheus endpoint, from its start-up log line. */
+    public int metricsPort() {
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("serving metrics on http://[^:]+:(\\d+)/metrics").matcher(log());
+        if (!m.find()) {
+            throw new AssertionError("the daemon logged no metrics endpoint:\n" + log());
+        }
+        return Integer.parseInt(m.group(1));
     }
 
     public Path socket() {

@@ -88,7 +88,7 @@ class ImageServiceE2eTest {
     }
 
     @Test
-    void pullByTagReturnsTheConfigDigestThatStatusAndListReport() {
+    void pullByTagReturnsTheConfigDigestThatStatusAndListReport() throws Exception {
         String ref = registry.host() + "/e2e/busybox:1.0";
         String id = pull(ref);
         assertThat(id).isEqualTo(busybox.imageId().toString());
@@ -104,6 +104,10 @@ class ImageServiceE2eTest {
                 .setImage(ImageSpec.newBuilder().setImage(ref))).build()).getImagesList())
                 .extracting(Image::getId).containsExactly(id);
         assertThat(status(id).getImage().getId()).isEqualTo(id);
+
+        var metrics = io.jcri.e2e.harness.PrometheusScrape.fetch(daemon.metricsPort());
+        assertThat(metrics.text()).containsPattern("jcri_image_pulls_total\\{outcome=\"success\",?\\} [1-9]");
+        assertThat(metrics.value("jcri_image_pulled_bytes_total")).isGreaterThan(1_000_000.0);
     }
 
     @Test
