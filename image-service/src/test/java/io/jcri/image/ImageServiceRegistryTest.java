@@ -442,4 +442,51 @@ class ImageServiceRegistryTest {
             }
         }
     }
+
+    @Test
+    void concurrentPullsOfDifferentImagesShareTheirCommonLayer() throws Exception {
+        TestLayer shared = TestLayer.gzip(TarWriter.bytes(t -> t.file("shared", randomBytes(3_000_000, 77), 0644, 0, 0)));
+        PushedImage a = uniqueImage(78, 1000).layer(shared).push(registry, "share/a", "1", ManifestFormat.OCI);
+        PushedImage b = uniqueImage(79, 1000).layer(shared).push(registry, "share/b", "1", ManifestFormat.DOCKER);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (ImageService svc = service()) {
+            CountDownLatch go = new CountDownLatch(1);
+            Future<ImageRecord> fa = pool.submit(() -> {
+                go.await();
+                return svc.pull(a.reference(), Credentials.NONE);
+            });
+            Future<ImageRecord> fb = pool.submit(() -> {
+                go.await();
+                return svc.pull(b.reference(), Credentials.NONE);
+            });
+            go.countDown();
+            ImageRecord ra = fa.get();
+            ImageRecord rb = fb.get();
+            assertThat(registry.blobGets(shared.digest().toString())).isEqualTo(1);
+            assertThat(svc.lowerDirs(ra).get(0)).isEqualTo(svc.lowerDirs(rb).get(0));
+            assertThat(svc.lowerDirs(ra).get(0).resolve("shared")).hasSize(3_000_000);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void refusesALayerThatDoesNotUncompressToItsDiffId() throws Exception {
+        TestLayer honest = TestLayer.gzip(TarWriter.bytes(t -> t.file("a", "a")));
+        TestLayer lying = new TestLayer(honest.blob(), honest.compression(), honest.digest(),
+                Digest.sha256("another tar".getBytes(StandardCharsets.UTF_8)));
+        PushedImage img = TestImageBuilder.image().layer(lying).push(registry, "lying", "1", ManifestFormat.OCI);
+        try (ImageService svc = service()) {
+            assertThatThrownBy(() -> svc.pull(img.reference(), Credentials.NONE))
+                    .isInstanceOf(ImagePullException.class)
+                    .hasRootCauseInstanceOf(ContentMismatchException.class)
+                    .hasMessageContaining("does not uncompress to the diff id " + lying.diffId());
+            assertThat(svc.list()).isEmpty();
+            try (Stream<Path> snaps = Files.list(root.resolve("snapshots/sha256"));
+                 Stream<Path> blobs = Files.list(root.resolve("blobs/sha256"))) {
+                assertThat(snaps).isEmpty();
+                assertThat(blobs).isEmpty();
+            }
+        }
+    }
 }
