@@ -20,9 +20,6 @@ import io.jcri.server.container.StartContainerRpc;
 import io.jcri.server.container.StopContainerRpc;
 import io.jcri.server.container.StopSignals;
 import io.jcri.server.container.UpdateContainerResourcesRpc;
-import io.jcri.server.events.ContainerEventHub;
-import io.jcri.server.events.ContainerEvents;
-import io.jcri.server.events.GetContainerEventsRpc;
 import io.jcri.server.image.ImageServiceImpl;
 import io.jcri.server.image.ImageStoreFactory;
 import io.jcri.server.metrics.CriStateCollector;
@@ -40,11 +37,6 @@ import io.jcri.server.sandbox.PodSandboxStatusRpc;
 import io.jcri.server.sandbox.RemovePodSandboxRpc;
 import io.jcri.server.sandbox.RunPodSandboxRpc;
 import io.jcri.server.sandbox.StopPodSandboxRpc;
-import io.jcri.server.sandbox.UpdatePodSandboxResourcesRpc;
-import io.jcri.server.stats.ContainerStatsRpcs;
-import io.jcri.server.stats.PodSandboxMetricsRpcs;
-import io.jcri.server.stats.PodSandboxStatsRpcs;
-import io.jcri.server.stats.StatsCollector;
 import io.jcri.server.store.ContainerStore;
 import io.jcri.server.store.SandboxStore;
 import java.nio.file.Path;
@@ -61,7 +53,6 @@ public final class CriServices implements AutoCloseable {
 
     private final ImageService images;
     private final ContainerRuntime runtime;
-    private final ContainerEventHub eventHub = new ContainerEventHub();
     private final List<BindableService> services;
 
     public CriServices(JcriConfig config) {
@@ -88,39 +79,29 @@ public final class CriServices implements AutoCloseable {
                 + recovered + " known to the runtime)");
 
         ContainerLogs logs = new ContainerLogs();
-        ContainerEvents events = new ContainerEvents(eventHub, sandboxes, containers, runtime);
-        ContainerLifecycle lifecycle = new ContainerLifecycle(containers, runtime, logs, new StopSignals(images),
-                events);
-        StatsCollector stats = new StatsCollector(containers, runtime);
+        ContainerLifecycle lifecycle = new ContainerLifecycle(containers, runtime, logs, new StopSignals(images));
         RuntimeSettings settings = new RuntimeSettings(state);
-        StopPodSandboxRpc stopSandbox = new StopPodSandboxRpc(sandboxes, containers, lifecycle, runtime, network,
-                events);
+        StopPodSandboxRpc stopSandbox = new StopPodSandboxRpc(sandboxes, containers, lifecycle, runtime, network);
         RuntimeRpcs rpcs = new RuntimeRpcs(
                 new VersionRpc(),
                 new StatusRpc(config, settings, List.of(new RuntimeReadyProbe(root, state),
                         new NetworkReadyProbe(network))),
                 new RuntimeConfigRpc(config, settings),
-                new RunPodSandboxRpc(sandboxes, runtime, network, root.resolve("cri/sandbox-files"), events),
+                new RunPodSandboxRpc(sandboxes, runtime, network, root.resolve("cri/sandbox-files")),
                 stopSandbox,
-                new RemovePodSandboxRpc(sandboxes, stopSandbox, lifecycle, events),
+                new RemovePodSandboxRpc(sandboxes, stopSandbox, lifecycle),
                 new PodSandboxStatusRpc(sandboxes, runtime),
                 new ListPodSandboxRpc(sandboxes),
                 new CreateContainerRpc(sandboxes, containers, images, runtime,
-                        new ContainerSpecFactory(List.of(root, state)), events),
-                new StartContainerRpc(containers, runtime, logs, events),
+                        new ContainerSpecFactory(List.of(root, state))),
+                new StartContainerRpc(containers, runtime, logs),
                 new StopContainerRpc(containers, lifecycle),
                 new RemoveContainerRpc(containers, lifecycle),
                 new ContainerStatusRpc(containers, runtime),
                 new ListContainersRpc(containers, runtime),
                 new UpdateContainerResourcesRpc(containers, runtime),
                 new ReopenContainerLogRpc(containers, runtime, logs),
-                new ExecSyncRpc(containers, runtime, images),
-                new ContainerStatsRpcs(containers, stats),
-                new PodSandboxStatsRpcs(sandboxes, stats),
-                new PodSandboxMetricsRpcs(sandboxes, stats),
-                new UpdatePodSandboxResourcesRpc(sandboxes),
-                new GetContainerEventsRpc(eventHub));
-        new ContainerRecovery(sandboxes, containers, runtime, events).run();
+                new ExecSyncRpc(containers, runtime, images));
         services = List.of(new RuntimeServiceImpl(rpcs), new ImageServiceImpl(images));
     }
 
@@ -131,7 +112,6 @@ public final class CriServices implements AutoCloseable {
     /** Stops supervising; running containers keep running for the next daemon to recover. */
     @Override
     public void close() {
-        eventHub.close();
         try {
             runtime.close();
         } finally {
