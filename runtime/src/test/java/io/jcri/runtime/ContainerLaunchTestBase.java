@@ -289,4 +289,18 @@ abstract class ContainerLaunchTestBase {
         });
         return f.get(10, java.util.concurrent.TimeUnit.SECONDS);
     }
+
+    @Test
+    void liveResourceUpdateAndStats() {
+        String id = f.newId();
+        f.run(f.spec(id, "sleep", "1000").withResources(
+                io.jcri.runtime.cgroup.Resources.builder().memoryLimit(64L << 20).pidsLimit(50).build()));
+        Path cg = f.runtime.cgroupPath(id);
+        assertThat(Host.read(cg.resolve("memory.limit_in_bytes")).trim()).isEqualTo(Long.toString(64L << 20));
+        f.runtime.updateResources(id, io.jcri.runtime.cgroup.Resources.builder().memoryLimit(96L << 20).build());
+        assertThat(Host.read(cg.resolve("memory.limit_in_bytes")).trim()).isEqualTo(Long.toString(96L << 20));
+        ContainerStats stats = f.runtime.stats(id);
+        assertThat(stats.cgroup().memoryUsageBytes()).isPositive();
+        assertThat(stats.cgroup().pidsCurrent()).isEqualTo(1);
+    }
 }

@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * One thread that waits for every supervised process through its pidfd (poll for POLLIN) and collects exactly
  * that process with waitid(P_PIDFD): never waitpid(-1), which would steal the JDK's own children. Processes the
  * daemon did not spawn itself (found again after a restart) cannot be waited for; their status comes from
- * PIDFD_GET_INFO (kernel 6.13+), which the kernel keeps for a pidfd opened before the exit.
+ * PIDFD_GET_INFO (kernel 6.13+, once someone reaped them) or, while they are unreaped zombies, from
+ * /proc/pid/stat. Reaping them is the job of the subreaper the deployment puts above the daemon.
  */
 public final class Reaper implements AutoCloseable {
     private static final long PIDFD_GET_INFO = 0xC040FF0BL; // _IOWR(0xFF, 11, struct pidfd_info[64])
@@ -78,7 +79,37 @@ public final class Reaper implements AutoCloseable {
             if (code == Sc.CLD_EXITED) return new Exit(status, 0, now, true);
             return new Exit(128 + status, status, now, true);
         }
-        return exitInfo(pidfd, info, now);
+        Exit e = exitInfo(pidfd, info, now);
+        return e.known() ? e : zombieStatus(pidfd, now);
+    }
+
+    /**
+     * A non-child that nobody reaped yet (e.g. its new parent does not reap orphans): a zombie still carries its
+     * wait status in /proc/pid/stat (field 52). The pidfd names the process; fdinfo gives its pid, and a second
+     * look after reading stat makes sure the pid was not reaped and reused in between.
+     */
+    static Exit zombieStatus(int pidfd, Instant at) {
+        long pid = fdinfoPid(pidfd);
+        if (pid <= 0) return new Exit(255, 0, at, false);
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            if (!f[0].equals("Z") || fdinfoPid(pidfd) != pid) return new Exit(255, 0, at, false);
+            return Exit.fromWaitStatus(Integer.parseInt(f[f.length - 1].trim()), at);
+        } catch (java.io.IOException | RuntimeException ex) {
+            return new Exit(255, 0, at, false);
+        }
+    }
+
+    private static long fdinfoPid(int pidfd) {
+        try {
+            for (String l : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/fdinfo/" + pidfd))) {
+                if (l.startsWith("Pid:")) return Long.parseLong(l.substring(4).trim());
+            }
+        } catch (java.io.IOException | RuntimeException ex) {
+            return -1;
+        }
+        return -1;
     }
 
     /** The exit status of a process that is not our child (needs kernel 6.13+). */
