@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,10 +118,6 @@ public final class ImageMetadataStore {
         }
         Files.deleteIfExists(file(id));
         return true;
-    }
-
-    public synchronized Collection<ImageRecord> snapshot() {
-        return List.copyOf(byId.values());
     }
 
     private void write(ImageRecord r) throws IOException {

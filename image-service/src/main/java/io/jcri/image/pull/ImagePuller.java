@@ -11,7 +11,6 @@ import io.jcri.image.manifest.PlatformSelector;
 import io.jcri.image.manifest.UnsupportedManifestException;
 import io.jcri.image.metadata.ImageRecord;
 import io.jcri.image.metadata.LayerRecord;
-import io.jcri.image.reference.Digest;
 import io.jcri.image.reference.ImageReference;
 import io.jcri.image.registry.Credentials;
 import io.jcri.image.registry.ManifestResponse;

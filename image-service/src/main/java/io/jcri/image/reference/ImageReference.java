@@ -143,10 +143,6 @@ public final class ImageReference {
         return tag == null ? Optional.empty() : Optional.of(repository() + ":" + tag);
     }
 
-    public ImageReference withDigestOnly(Digest d) {
-        return new ImageReference(domain, path, null, d);
-    }
-
     /** {@code repository@digest}, the form used in an image's repo digests. */
     public String digestedName(Digest d) {
         return repository() + "@" + d;

@@ -1,6 +1,5 @@
 package io.jcri.image.registry;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.jcri.image.manifest.Descriptor;
 import io.jcri.image.reference.Digest;
 import io.jcri.image.testkit.FakeRegistry;
@@ -254,8 +253,5 @@ class RegistryClientTest {
         assertThat(c.param("scope")).isEqualTo("repository:a/b:pull,push");
         assertThat(AuthChallenge.parse("Basic realm=x").orElseThrow().isBasic()).isTrue();
         assertThat(AuthChallenge.parse("")).isEmpty();
-    }
-
-    static void unused(HttpExchange e) {
     }
 }

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -272,9 +271,5 @@ public final class TestRegistry implements AutoCloseable {
     @Override
     public String toString() {
         return "TestRegistry[" + url() + ", pid " + pid() + "]";
-    }
-
-    static List<String> lines(String s) {
-        return s.lines().toList();
     }
 }
