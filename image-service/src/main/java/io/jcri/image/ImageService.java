@@ -202,6 +202,11 @@ public final class ImageService implements AutoCloseable {
         return dirs;
     }
 
+    /** The image's OCI config as pulled (for ImageStatus verbose info: containerd shows it as "imageSpec"). */
+    public byte[] configJson(ImageRecord image) throws IOException {
+        return content.readBlob(image.configDigest());
+    }
+
     @Override
     public void close() {
         layerExecutor.shutdownNow();

@@ -124,6 +124,7 @@ class ImageServiceRegistryTest {
             assertThat(oci.uid()).contains(1000L);
             long blobBytes = busyboxOci.layers().get(0).get(0).size();
             assertThat(oci.size()).isGreaterThan(blobBytes);
+            assertThat(Digest.sha256(svc.configJson(oci)).toString()).isEqualTo(oci.id());
 
             Path layer = svc.lowerDirs(oci).get(0);
             assertThat(Files.mismatch(layer.resolve("bin/busybox"), TestLayers.BUSYBOX)).isEqualTo(-1);
