@@ -51,8 +51,10 @@ import java.util.stream.Stream;
  * guard against pid reuse) and watches them through pidfds. A process that is no longer our child cannot be
  * waited for; its exit status comes from PIDFD_GET_INFO (kernel 6.13+), and something must reap it: the
  * deployment runs the JVM under a tiny subreaper (PR_SET_CHILD_SUBREAPER) so orphans come back to it.
- * Pipes to the old daemon are gone after a restart: containers that must keep logging across restarts should
- * log to files ({@link ProcessSpec#stdoutFile()}).
+ * A container's stdout/stderr (unless sent to files) are FIFOs in its directory whose container end is
+ * read-write: the container never gets SIGPIPE when the daemon dies, its output waits in the pipe buffer (it
+ * blocks once that is full) and {@link #reattachOutput} gives a restarted daemon the read ends again. Stdin and
+ * ttys do not survive a daemon restart.
  */
 public final class ContainerRuntime implements AutoCloseable {
     private final RuntimeOptions options;
@@ -161,7 +163,7 @@ public final class ContainerRuntime implements AutoCloseable {
                 launched = ContainerLauncher.launch(new ContainerLauncher.Request(id, dir.resolve("rootfs"),
                         spec.lowerDirs(), dir.resolve("upper"), dir.resolve("work"), etcFiles(spec), spec.mounts(),
                         spec.process(), ns, spec.hostname(), security, spec.security().readonlyRootfs(), masked,
-                        readonly, c.cgroup, !procPidnsSupported, helper, gateFifo(id)));
+                        readonly, c.cgroup, !procPidnsSupported, helper, gateFifo(id), dir));
             }
             c.pidfd = launched.pidfd();
             c.record = c.record.withStatus(ContainerStatus.RUNNING, launched.pid(), ProcStat.startTime(launched.pid()),
@@ -171,6 +173,22 @@ public final class ContainerRuntime implements AutoCloseable {
             c.exit.thenAccept(exit -> onExit(c, exit));
             return io(launched.stdio());
         }
+    }
+
+    /**
+     * The daemon's ends of a running container's stdout/stderr again, after a restart: they are FIFOs in the
+     * container's directory, so output written meanwhile (up to the pipe buffer) is still there. Stdout/stderr
+     * that went to files, stdin and ttys cannot be reattached (null streams).
+     */
+    public ProcessIO reattachOutput(String id) {
+        Container c = get(id);
+        Path dir = containerDir(id);
+        java.io.InputStream out = null, err = null;
+        if (c.record.status() == ContainerStatus.RUNNING) {
+            if (Files.exists(dir.resolve("stdout"))) out = FdStreams.in(Stdio.reopenOutput(dir.resolve("stdout")));
+            if (Files.exists(dir.resolve("stderr"))) err = FdStreams.in(Stdio.reopenOutput(dir.resolve("stderr")));
+        }
+        return new ProcessIO(null, out, err);
     }
 
     private void onExit(Container c, Exit exit) {

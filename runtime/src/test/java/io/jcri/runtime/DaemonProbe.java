@@ -14,10 +14,9 @@ public final class DaemonProbe {
         ContainerRuntime rt = new ContainerRuntime(new RuntimeOptions(Path.of(args[0]), Path.of(args[1]), false,
                 CgroupDriver.CGROUPFS, args[2]));
         ContainerSpec spec = ContainerSpec.of(args[4], List.of(Path.of(args[3])), ProcessSpec.of("sh", "-c",
-                "trap 'exit 42' TERM; while :; do sleep 0.05; done")
-                .withStdio(Path.of(args[1], "probe.log"), Path.of(args[1], "probe.log")));
+                "trap 'exit 42' TERM; while :; do echo tick; sleep 0.05; done"));
         rt.create(spec);
-        rt.start(spec.id()).close();
+        rt.start(spec.id()).close(); // nobody reads: the output waits in the stdout FIFO
         System.out.println("READY " + rt.state(spec.id()).pid());
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);

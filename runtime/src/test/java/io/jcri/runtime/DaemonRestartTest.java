@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * kill -9 of the daemon leaves its container running; a new daemon recovers it from the state dir and reports
- * its later exit code. This test JVM plays the role of the subreaper that the deployment puts above the daemon
+ * kill -9 of the daemon leaves its container running; a new daemon recovers it from the state dir, reads the
+ * output it wrote meanwhile and reports its later exit code. This test JVM plays the role of the subreaper that the deployment puts above the daemon
  * (PR_SET_CHILD_SUBREAPER), so the orphaned container is reparented to it and can be reaped with its status.
  */
 class DaemonRestartTest {
@@ -62,6 +62,12 @@ class DaemonRestartTest {
             ContainerState st = probeDirs.runtime.state(id);
             assertThat(st.status()).isEqualTo(ContainerStatus.RUNNING);
             assertThat(st.pid()).isEqualTo(pid);
+            // its stdout FIFO kept what it wrote while no daemon was there (no SIGPIPE), and can be read again
+            try (ProcessIO io = probeDirs.runtime.reattachOutput(id)) {
+                byte[] buf = new byte[64];
+                int n = io.stdout().read(buf);
+                assertThat(new String(buf, 0, n)).startsWith("tick\n");
+            }
             // exec still works into the recovered container
             ExecResult r = probeDirs.runtime.execSync(id, ProcessSpec.of("cat", "/proc/1/comm"), Duration.ofSeconds(10));
             assertThat(new String(r.stdout())).isEqualTo("sh\n");

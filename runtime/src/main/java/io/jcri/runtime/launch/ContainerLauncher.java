@@ -26,13 +26,14 @@ import java.util.List;
 public final class ContainerLauncher {
     /**
      * What to launch. {@code lowerDirs} top layer first; {@code etcFiles} are bind-mounted files like /etc/hosts;
-     * {@code cgroupGateFifo} (cgroup v2) is where the {@link CgroupGate} FIFO goes, null on v1.
+     * {@code cgroupGateFifo} (cgroup v2) is where the {@link CgroupGate} FIFO goes, null on v1;
+     * {@code stdioFifoDir} holds the stdout/stderr FIFOs that outlive the daemon (see {@link Stdio}).
      */
     public record Request(String id, Path rootfs, List<Path> lowerDirs, Path upperDir, Path workDir,
                           List<RootfsFile> etcFiles, List<MountSpec> mounts, ProcessSpec process,
                           NamespacePlan namespaces, String hostname, LaunchSecurity security, boolean readonlyRootfs,
                           List<String> maskedPaths, List<String> readonlyPaths, Cgroup cgroup,
-                          boolean procFallback, Path helper, Path cgroupGateFifo) {}
+                          boolean procFallback, Path helper, Path cgroupGateFifo, Path stdioFifoDir) {}
 
     public record RootfsFile(String containerPath, Path hostFile) {}
 
@@ -49,7 +50,7 @@ public final class ContainerLauncher {
         roots.addAll(r.lowerDirs());
         String exe = Executable.resolve(proc.args().get(0), pathOf(proc), roots);
         boolean fallback = r.procFallback();
-        Stdio stdio = Stdio.open(proc);
+        Stdio stdio = Stdio.open(proc, r.stdioFifoDir());
         int[] programPipe = null, errorPipe = null;
         SpawnArgs spawn = null;
         int pid = -1;

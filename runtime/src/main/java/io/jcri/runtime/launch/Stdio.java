@@ -24,6 +24,14 @@ public final class Stdio {
     }
 
     public static Stdio open(ProcessSpec spec) {
+        return open(spec, null);
+    }
+
+    /**
+     * @param fifoDir when not null, stdout/stderr that are not files go through named FIFOs there instead of
+     *                anonymous pipes, so that a restarted daemon can reopen them ({@link #reopenOutput})
+     */
+    public static Stdio open(ProcessSpec spec, Path fifoDir) {
         Stdio s = new Stdio(spec.tty());
         try {
             if (spec.tty()) return s;
@@ -34,8 +42,8 @@ public final class Stdio {
             } else {
                 s.child[0] = Native.open("/dev/null", Sc.O_RDONLY, 0);
             }
-            s.child[1] = output(spec.stdoutFile(), s, true);
-            s.child[2] = output(spec.stderrFile(), s, false);
+            s.child[1] = output(spec.stdoutFile(), s, true, fifoDir);
+            s.child[2] = output(spec.stderrFile(), s, false, fifoDir);
             return s;
         } catch (RuntimeException e) {
             s.closeChildEnds();
@@ -44,12 +52,35 @@ public final class Stdio {
         }
     }
 
-    private static int output(Path file, Stdio s, boolean out) {
+    private static int output(Path file, Stdio s, boolean out, Path fifoDir) {
         if (file != null) return Native.open(file.toString(), Sc.O_WRONLY | Sc.O_CREAT | Sc.O_APPEND, 0640);
+        if (fifoDir != null) {
+            Path fifo = fifoDir.resolve(out ? "stdout" : "stderr");
+            try {
+                java.nio.file.Files.deleteIfExists(fifo);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            Native.check(Native.C.mkfifo(fifo.toString(), 0600), "mkfifo " + fifo);
+            int read = reopenOutput(fifo);
+            if (out) s.stdoutRead = read;
+            else s.stderrRead = read;
+            // The container's end is read-write: the FIFO then always has a reader (the container itself), so a
+            // daemon that dies never turns the container's next write into SIGPIPE; the writes wait in the pipe
+            // buffer until the restarted daemon reopens the FIFO.
+            return Native.open(fifo.toString(), Sc.O_RDWR, 0);
+        }
         int[] p = Native.pipe();
         if (out) s.stdoutRead = p[0];
         else s.stderrRead = p[0];
         return p[1];
+    }
+
+    /** The daemon's (blocking, close-on-exec) read end of an output FIFO; never waits for a writer. */
+    public static int reopenOutput(Path fifo) {
+        int fd = Native.open(fifo.toString(), Sc.O_RDONLY | Sc.O_NONBLOCK, 0);
+        Native.check(Native.C.fcntl(fd, 4 /* F_SETFL */, Sc.O_RDONLY), "clear O_NONBLOCK");
+        return fd;
     }
 
     /** Opens a pty pair from the devpts instance whose ptmx is at {@code ptmxPath}; returns the slave's number. */
