@@ -5,6 +5,7 @@ import io.jcri.server.logs.ContainerLogFile;
 import io.jcri.server.logs.CriLogFormat;
 import io.jcri.server.logs.LogCopier;
 import io.jcri.server.logs.LogStream;
+import io.jcri.server.logs.OutputFanout;
 import io.jcri.server.store.Container;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +27,7 @@ public final class ContainerLogs {
 
     private final Map<String, ContainerLogFile> files = new ConcurrentHashMap<>();
     private final Map<String, OutputStream> stdins = new ConcurrentHashMap<>();
+    private final OutputFanout fanout = new OutputFanout();
 
     /** Starts copying the container's output; the copier threads end when the container's streams close. */
     public void attach(Container container, ProcessIO io) {
@@ -46,10 +48,11 @@ public final class ContainerLogs {
         copy(container.id(), io.stderr(), LogStream.STDERR, file);
     }
 
-    private static void copy(String id, InputStream in, LogStream stream, ContainerLogFile file) {
-        if (in == null) {
+    private void copy(String id, InputStream out, LogStream stream, ContainerLogFile file) {
+        if (out == null) {
             return;
         }
+        InputStream in = fanout.tee(id, stream, out);
         Runnable task = file != null
                 ? new LogCopier(in, stream, file, CriLogFormat.DEFAULT_MAX_LINE_BYTES)
                 : () -> discard(in);
@@ -67,6 +70,11 @@ public final class ContainerLogs {
         } catch (IOException ignored) {
             // the container's side closed
         }
+    }
+
+    /** The running containers' output for Attach clients (the log keeps getting it too). */
+    public OutputFanout output() {
+        return fanout;
     }
 
     /** The container's stdin, if it was created with stdin open (for Attach). */

@@ -39,6 +39,9 @@ import io.jcri.server.sandbox.RunPodSandboxRpc;
 import io.jcri.server.sandbox.StopPodSandboxRpc;
 import io.jcri.server.store.ContainerStore;
 import io.jcri.server.store.SandboxStore;
+import io.jcri.server.streaming.StreamingBackend;
+import io.jcri.server.streaming.StreamingRpcs;
+import io.jcri.server.streaming.StreamingServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -54,6 +57,7 @@ public final class CriServices implements AutoCloseable {
     private final ImageService images;
     private final ContainerRuntime runtime;
     private final List<BindableService> services;
+    private final StreamingServer streaming;
 
     public CriServices(JcriConfig config) {
         Path root = config.rootDir();
@@ -79,6 +83,14 @@ public final class CriServices implements AutoCloseable {
                 + recovered + " known to the runtime)");
 
         ContainerLogs logs = new ContainerLogs();
+        StreamingBackend streamingBackend = new StreamingBackend(runtime, containers, sandboxes, logs, images);
+        try {
+            streaming = StreamingServer.start(config.streaming(), streamingBackend);
+        } catch (RuntimeException e) {
+            runtime.close();
+            images.close();
+            throw e;
+        }
         ContainerLifecycle lifecycle = new ContainerLifecycle(containers, runtime, logs, new StopSignals(images));
         RuntimeSettings settings = new RuntimeSettings(state);
         StopPodSandboxRpc stopSandbox = new StopPodSandboxRpc(sandboxes, containers, lifecycle, runtime, network);
@@ -101,7 +113,8 @@ public final class CriServices implements AutoCloseable {
                 new ListContainersRpc(containers, runtime),
                 new UpdateContainerResourcesRpc(containers, runtime),
                 new ReopenContainerLogRpc(containers, runtime, logs),
-                new ExecSyncRpc(containers, runtime, images));
+                new ExecSyncRpc(containers, runtime, images),
+                new StreamingRpcs(streaming, streamingBackend));
         services = List.of(new RuntimeServiceImpl(rpcs), new ImageServiceImpl(images));
     }
 
@@ -112,6 +125,7 @@ public final class CriServices implements AutoCloseable {
     /** Stops supervising; running containers keep running for the next daemon to recover. */
     @Override
     public void close() {
+        streaming.close();
         try {
             runtime.close();
         } finally {

@@ -14,6 +14,7 @@ import io.jcri.server.sandbox.PodSandboxStatusRpc;
 import io.jcri.server.sandbox.RemovePodSandboxRpc;
 import io.jcri.server.sandbox.RunPodSandboxRpc;
 import io.jcri.server.sandbox.StopPodSandboxRpc;
+import io.jcri.server.streaming.StreamingRpcs;
 
 /** The implementations behind {@link RuntimeServiceImpl}, one object per RPC (or RPC group). */
 public record RuntimeRpcs(
@@ -33,5 +34,6 @@ public record RuntimeRpcs(
         ListContainersRpc listContainers,
         UpdateContainerResourcesRpc updateContainerResources,
         ReopenContainerLogRpc reopenContainerLog,
-        ExecSyncRpc execSync) {
+        ExecSyncRpc execSync,
+        StreamingRpcs streaming) {
 }

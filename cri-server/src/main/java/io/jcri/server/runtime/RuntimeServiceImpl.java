@@ -3,10 +3,14 @@ package io.jcri.server.runtime;
 import static io.jcri.server.grpc.Replies.reply;
 
 import io.grpc.stub.StreamObserver;
+import io.jcri.cri.v1.AttachRequest;
+import io.jcri.cri.v1.AttachResponse;
 import io.jcri.cri.v1.ContainerStatusRequest;
 import io.jcri.cri.v1.ContainerStatusResponse;
 import io.jcri.cri.v1.CreateContainerRequest;
 import io.jcri.cri.v1.CreateContainerResponse;
+import io.jcri.cri.v1.ExecRequest;
+import io.jcri.cri.v1.ExecResponse;
 import io.jcri.cri.v1.ExecSyncRequest;
 import io.jcri.cri.v1.ExecSyncResponse;
 import io.jcri.cri.v1.ListContainersRequest;
@@ -14,6 +18,8 @@ import io.jcri.cri.v1.ListContainersResponse;
 import io.jcri.cri.v1.ListPodSandboxRequest;
 import io.jcri.cri.v1.ListPodSandboxResponse;
 import io.jcri.cri.v1.PodSandboxStatusRequest;
+import io.jcri.cri.v1.PortForwardRequest;
+import io.jcri.cri.v1.PortForwardResponse;
 import io.jcri.cri.v1.PodSandboxStatusResponse;
 import io.jcri.cri.v1.RemoveContainerRequest;
 import io.jcri.cri.v1.RemoveContainerResponse;
@@ -143,5 +149,20 @@ public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceI
     @Override
     public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> response) {
         reply(response, rpcs.execSync().execSync(request));
+    }
+
+    @Override
+    public void exec(ExecRequest request, StreamObserver<ExecResponse> response) {
+        reply(response, rpcs.streaming().exec(request));
+    }
+
+    @Override
+    public void attach(AttachRequest request, StreamObserver<AttachResponse> response) {
+        reply(response, rpcs.streaming().attach(request));
+    }
+
+    @Override
+    public void portForward(PortForwardRequest request, StreamObserver<PortForwardResponse> response) {
+        reply(response, rpcs.streaming().portForward(request));
     }
 }
