@@ -30,7 +30,7 @@ public final class PullImageRpc {
         Credentials credentials;
         try {
             AuthConfig a = request.getAuth();
-            credentials = Credentials.fromAuthConfig(a.getUsername(), a.getPassword(), a.getAuth(),
+            credentials = Credentials.fromCri(a.getUsername(), a.getPassword(), a.getAuth(), a.getServerAddress(),
                     a.getIdentityToken(), a.getRegistryToken());
         } catch (IllegalArgumentException e) {
             throw CriException.invalidArgument("PullImage: bad auth: " + e.getMessage());

@@ -67,7 +67,10 @@ public final class JcriDaemon implements AutoCloseable {
                     "--log-level", "debug",
                     "--metrics-address", "127.0.0.1:0"));
             cmd.addAll(List.of(extraArgs));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            // as the launcher does: layer file names are UTF-8 and the JVM decodes them by the locale
+            pb.environment().put("LC_ALL", "C.UTF-8");
+            Process p = pb.start();
             return new JcriDaemon(base, socket, log, p);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
