@@ -1,9 +1,148 @@
 #!/usr/bin/env bash
-# Benchmark harness: e2e/bench.sh <scenario> [runs]. Builds what it needs if missing. Run as root.
+# Benchmark harness, run as root on Debian/Ubuntu. One command, everything set up and torn down by itself:
+#
+#   e2e/bench.sh                 jcri and containerd side by side (A B A B ...), every scenario:
+#                                Markdown table on stdout, JSON under e2e/target/bench/ (path printed)
+#   e2e/bench.sh --smoke         every scenario once, jcri only, small sizes (< 2 min; run by e2e/run-tests.sh)
+#   e2e/bench.sh startup [runs]  jcri cold start to first served RPC, idle RSS
+#   options: --runs N  --scenarios 1,2,3,4,5,6,7  --only jcri|containerd  --json FILE
+#
+# Installs what is missing (containerd, runc, CNI plugins, docker-registry, busybox), builds the daemon and the
+# harness if they are missing, and works under one temp dir. Whatever happens (failure, Ctrl-C, SIGTERM) the
+# exit trap stops every process it started (by PID: the ones whose command line names that dir, and the
+# workloads in its cgroups), unmounts what is mounted under the dir, deletes its bridges and cgroups and the dir.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -f cri-server/target/jcri.jar ] || [ ! -f e2e/target/classpath.txt ]; then
-  mvn -B -q -ntp package -DskipTests
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "bench.sh: the runtimes create namespaces, mounts and cgroups: run as root" >&2
+  exit 1
 fi
-exec java -Djcri.jar="$PWD/cri-server/target/jcri.jar" -Djnr.ffi.x86asm.enabled=false \
-  -cp "e2e/target/classes:$(cat e2e/target/classpath.txt)" io.jcri.e2e.bench.BenchMain "$@"
+
+smoke=false
+only=""
+prev=""
+for a in "$@"; do
+  [ "$a" = "--smoke" ] && smoke=true
+  [ "$prev" = "--only" ] && only="$a"
+  prev="$a"
+done
+
+packages="docker-registry containernetworking-plugins busybox-static iproute2 procps util-linux"
+if [ "${1:-}" != "startup" ] && [ "$smoke" = false ] && [ "$only" != "jcri" ]; then
+  packages="$packages containerd runc"
+fi
+missing=""
+for p in $packages; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "bench.sh: installing:$missing" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends $missing >&2
+fi
+
+if [ ! -f cri-server/target/jcri.jar ] || [ ! -f e2e/target/classpath.txt ] || [ ! -d e2e/target/classes ]; then
+  echo "bench.sh: building the daemon and the harness" >&2
+  mvn -B -q -ntp -pl e2e -am package -DskipTests >&2
+fi
+
+java_cmd=(java -Djcri.jar="$PWD/cri-server/target/jcri.jar" -Djnr.ffi.x86asm.enabled=false
+  -cp "e2e/target/classes:$(cat e2e/target/classpath.txt)" io.jcri.e2e.bench.BenchMain)
+
+if [ "${1:-}" = "startup" ]; then
+  exec "${java_cmd[@]}" "$@"
+fi
+
+tag=$(printf '%04x' $((RANDOM)))
+mkdir -p e2e/target/bench
+suffix=""
+[ "$smoke" = true ] && suffix="-smoke"
+json="$PWD/e2e/target/bench/bench-$(date -u +%Y%m%dT%H%M%SZ)$suffix.json"
+run_containerd_existed=false
+[ -d /run/containerd ] && run_containerd_existed=true
+java_pid=""
+work=""
+
+# the PIDs of processes whose command line names the work dir (daemons, shims, registry, the harness itself)
+own_pids() {
+  local d pid
+  for d in /proc/[0-9]*; do
+    pid=${d#/proc/}
+    [ "$pid" = "$$" ] && continue
+    if tr '\0' ' ' 2>/dev/null < "$d/cmdline" | grep -qF -- "$work"; then
+      echo "$pid"
+    fi
+  done
+}
+
+# the PIDs in the cgroups of this run's pods (the workloads: pause, sleep, sh)
+cgroup_pids() {
+  local f
+  for f in $(find /sys/fs/cgroup/*/jcribench-"$tag"-* -name cgroup.procs 2>/dev/null); do
+    cat "$f" 2>/dev/null || true
+  done | sort -u
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  set +e
+  [ -n "$work" ] || exit "$rc"
+  if [ -n "$java_pid" ] && kill -0 "$java_pid" 2>/dev/null; then
+    kill -TERM "$java_pid" 2>/dev/null
+    for _ in $(seq 1 100); do kill -0 "$java_pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  local pids
+  pids=$(own_pids)
+  if [ -n "$pids" ]; then
+    echo "bench.sh: stopping leftover processes:" $pids >&2
+    kill -TERM $pids 2>/dev/null
+    for _ in $(seq 1 100); do
+      pids=$(own_pids)
+      [ -z "$pids" ] && break
+      sleep 0.1
+    done
+    [ -n "$pids" ] && kill -KILL $pids 2>/dev/null
+  fi
+  for _ in 1 2 3; do
+    pids=$(cgroup_pids)
+    [ -z "$pids" ] && break
+    echo "bench.sh: killing leftover workload processes:" $pids >&2
+    kill -KILL $pids 2>/dev/null
+    sleep 0.5
+  done
+  # mounts under the work dir (overlay root filesystems, netns bind mounts), deepest first
+  awk -v d="$work" '$5 == d || index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r |
+    while read -r m; do umount -l "$m" 2>/dev/null || echo "bench.sh: cannot unmount $m" >&2; done
+  for link in "jb${tag}j" "jb${tag}c"; do
+    ip link show "$link" >/dev/null 2>&1 && ip link del "$link"
+  done
+  find /sys/fs/cgroup/*/jcribench-"$tag"-* -depth -type d -exec rmdir {} \; 2>/dev/null
+  rm -rf --one-file-system "$work"
+  # containerd's shims put their sockets under /run/containerd/s whatever the state dir
+  if [ "$run_containerd_existed" = false ] && [ -d /run/containerd ] && ! pgrep -x containerd >/dev/null; then
+    rm -rf /run/containerd
+  fi
+  local left=""
+  [ -e "$work" ] && left="$left $work"
+  ls -d /sys/fs/cgroup/*/jcribench-"$tag"-* >/dev/null 2>&1 && left="$left cgroups(jcribench-$tag-*)"
+  [ -n "$(own_pids)" ] && left="$left processes"
+  if [ -n "$left" ]; then
+    echo "bench.sh: could not remove:$left" >&2
+    [ "$rc" -eq 0 ] && rc=1
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+work=$(mktemp -d /tmp/jcri-bench.XXXXXX)
+
+# the harness's temp files (registry storage, pushed images) go under the work dir too
+java -Djava.io.tmpdir="$work" -Djcri.jar="$PWD/cri-server/target/jcri.jar" -Djnr.ffi.x86asm.enabled=false \
+  -cp "e2e/target/classes:$(cat e2e/target/classpath.txt)" io.jcri.e2e.bench.BenchMain \
+  --work "$work/w" --tag "$tag" --json "$json" "$@" &
+java_pid=$!
+wait "$java_pid"

@@ -22,4 +22,8 @@ if [ -n "$missing" ]; then
   apt-get install -y -qq --no-install-recommends $missing
 fi
 
-exec mvn -B -ntp verify "$@"
+mvn -B -ntp verify "$@"
+
+# The benchmark harness once per scenario, jcri only, small sizes, so that it cannot rot (the side-by-side run
+# against containerd, e2e/bench.sh without arguments, is not part of CI). set -e: its exit code is the script's.
+e2e/bench.sh --smoke

@@ -303,4 +303,36 @@ abstract class ContainerLaunchTestBase {
         assertThat(stats.cgroup().memoryUsageBytes()).isPositive();
         assertThat(stats.cgroup().pidsCurrent()).isEqualTo(1);
     }
+
+    @Test
+    void bindMountsAndEtcFiles() throws Exception {
+        Path ro = Files.createDirectories(tmp.resolve("ro-src"));
+        Files.writeString(ro.resolve("f"), "from-host");
+        Path rw = Files.createDirectories(tmp.resolve("rw-src"));
+        Path hosts = Files.writeString(tmp.resolve("hosts"), "10.0.0.1 pod-peer\n");
+        String id = f.newId();
+        ContainerSpec spec = f.spec(id, "sh", "-c", "cat /data/f; echo x > /data/g || echo ro-refused; "
+                        + "echo written > /rw/out; cat /etc/hosts; echo done; exec sleep 1000")
+                .withMounts(List.of(MountSpec.bind("/data", ro, true), MountSpec.bind("/rw", rw, false)))
+                .withEtcFiles(hosts, null, null);
+        f.run(logged(spec));
+        String out = output(id, "done");
+        assertThat(out).contains("from-host").contains("ro-refused").contains("10.0.0.1 pod-peer");
+        assertThat(Files.readString(rw.resolve("out"))).isEqualTo("written\n");
+        assertThat(ro.resolve("g")).doesNotExist();
+    }
+
+    @Test
+    void execWithTty() throws Exception {
+        String id = f.newId();
+        f.run(f.spec(id, "sleep", "1000"));
+        ExecProcess p = f.runtime.exec(id, ProcessSpec.of("sh", "-c", "tty; read x; echo got-$x").withTty(true, true));
+        p.resize(100, 40);
+        assertThat(readUntil(p.io().stdout(), "/dev/pts/")).contains("/dev/pts/");
+        p.io().stdin().write("y\n".getBytes());
+        p.io().stdin().flush();
+        assertThat(readUntil(p.io().stdout(), "got-y")).contains("got-y");
+        assertThat(p.exitCode().get(10, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+        p.io().close();
+    }
 }

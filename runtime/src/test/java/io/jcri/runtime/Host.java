@@ -63,6 +63,17 @@ final class Host {
         return list(Path.of("/proc/self/task")).size();
     }
 
+    /** This JVM's threads whose name starts with {@code prefix} (as the kernel shows it: 15 characters). */
+    static List<String> threadsNamed(String prefix) {
+        return list(Path.of("/proc/self/task")).stream().map(t -> {
+            try {
+                return Files.readString(Path.of("/proc/self/task", t, "comm")).trim();
+            } catch (IOException e) {
+                return ""; // the thread ended meanwhile
+            }
+        }).filter(n -> n.startsWith(prefix)).toList();
+    }
+
     /** Polls until the condition holds or the deadline passes; returns the last result. */
     static boolean eventually(Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();

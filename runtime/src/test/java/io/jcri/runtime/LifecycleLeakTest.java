@@ -43,8 +43,12 @@ class LifecycleLeakTest {
                     .containsExactlyInAnyOrderElementsOf(mounts);
             assertThat(Host.eventually(Duration.ofSeconds(10), () -> Host.list(Path.of("/proc/self/fd")).size() <= fds.size()))
                     .as("fds " + Host.list(Path.of("/proc/self/fd")) + " vs " + fds).isTrue();
-            assertThat(Host.eventually(Duration.ofSeconds(10), () -> Host.threadCount() <= threads))
-                    .as("threads").isTrue();
+            // launch, exec and output threads are single-use: none may outlive its launch (JIT and GC threads
+            // of the JVM come and go on their own, so the total is only checked loosely)
+            assertThat(Host.eventually(Duration.ofSeconds(10),
+                    () -> Host.threadsNamed("jcri-").stream().allMatch(n -> n.equals("jcri-reaper"))))
+                    .as("threads " + Host.threadsNamed("jcri-")).isTrue();
+            assertThat(Host.threadCount()).isLessThanOrEqualTo(threads + 8);
             for (String controller : Host.list(Path.of("/sys/fs/cgroup"))) {
                 Path parent = Path.of("/sys/fs/cgroup", controller, f.cgroupParent);
                 assertThat(Host.list(parent)).as(controller)

@@ -2,27 +2,88 @@ package io.jcri.e2e.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
-/** Entry point of the benchmark harness: {@code e2e/bench.sh <scenario> [runs]}. */
+/**
+ * Entry point of the benchmark harness ({@code e2e/bench.sh}).
+ *
+ * <pre>
+ * e2e/bench.sh                      jcri and containerd side by side, every scenario
+ * e2e/bench.sh --smoke              every scenario once, jcri only, small sizes (CI)
+ * e2e/bench.sh startup [runs]       jcri cold start to first served RPC, idle RSS
+ * options: --runs N  --scenarios 1,2,7  --only jcri|containerd  --json FILE  --work DIR  --tag HEX
+ * </pre>
+ */
 public final class BenchMain {
     private BenchMain() {
     }
 
     public static void main(String[] args) throws Exception {
-        String scenario = args.length > 0 ? args[0] : "startup";
-        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        Path work = Files.createTempDirectory("jcri-bench");
-        try {
-            switch (scenario) {
-                case "startup" -> DaemonStartupBenchmark.run(runs, work);
+        if (args.length > 0 && args[0].equals("startup")) {
+            int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+            Path work = Files.createTempDirectory("jcri-bench");
+            try {
+                DaemonStartupBenchmark.run(runs, work);
+            } finally {
+                DaemonStartupBenchmark.deleteTree(work);
+            }
+            System.exit(0);
+        }
+        boolean smoke = false;
+        Integer runs = null;
+        Set<Integer> scenarios = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7));
+        List<String> targets = new ArrayList<>(List.of("jcri", "containerd"));
+        Path json = null;
+        Path work = null;
+        String tag = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--smoke" -> smoke = true;
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--scenarios" -> {
+                    scenarios.clear();
+                    for (String s : args[++i].split(",")) {
+                        scenarios.add(Integer.parseInt(s.trim()));
+                    }
+                }
+                case "--only" -> targets = new ArrayList<>(List.of(args[++i]));
+                case "--json" -> json = Path.of(args[++i]);
+                case "--work" -> work = Path.of(args[++i]);
+                case "--tag" -> tag = args[++i];
                 default -> {
-                    System.err.println("unknown scenario " + scenario + "; known: startup");
+                    System.err.println("unknown argument " + args[i]
+                            + "; usage: bench.sh [--smoke] [--runs N] [--scenarios 1,2,..] [--only jcri|containerd]"
+                            + " [--json FILE] | bench.sh startup [runs]");
                     System.exit(2);
                 }
             }
-        } finally {
-            DaemonStartupBenchmark.deleteTree(work);
         }
-        System.exit(0);
+        if (smoke) {
+            targets = new ArrayList<>(List.of("jcri"));
+        }
+        for (String t : targets) {
+            if (!t.equals("jcri") && !t.equals("containerd")) {
+                System.err.println("unknown target " + t + "; known: jcri, containerd");
+                System.exit(2);
+            }
+        }
+        if (work == null) {
+            work = Files.createTempDirectory("jcri-bench");
+        }
+        if (tag == null) {
+            tag = Long.toHexString(ProcessHandle.current().pid() & 0xffff);
+        }
+        if (json == null) {
+            json = Path.of("bench-" + System.currentTimeMillis() + ".json");
+        }
+        int n = runs != null ? runs : smoke ? 1 : 10;
+        SideBySide.Options o = smoke
+                ? new SideBySide.Options(true, targets, scenarios, n, 0, n, n, n, 5, 10, 24L << 20, 2, json, work, tag)
+                : new SideBySide.Options(false, targets, scenarios, n, 2, Math.max(3, n / 2), Math.max(3, n / 2),
+                        n * 2, 20, 100, 200L << 20, 4, json, work, tag);
+        System.exit(SideBySide.run(o));
     }
 }

@@ -65,6 +65,9 @@ class DaemonRpcTest {
             "runtime.v1.RuntimeService/ListContainers",
             "runtime.v1.RuntimeService/UpdateContainerResources",
             "runtime.v1.RuntimeService/ReopenContainerLog",
+            "runtime.v1.RuntimeService/Exec",
+            "runtime.v1.RuntimeService/Attach",
+            "runtime.v1.RuntimeService/PortForward",
             "runtime.v1.RuntimeService/ExecSync");
 
     @TempDir

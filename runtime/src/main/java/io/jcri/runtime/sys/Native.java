@@ -28,6 +28,7 @@ public final class Native {
 
     static {
         allocate(64); // warm-up: starts jnr's memory helper thread now, on a normal thread
+        errno(); // loads jnr's errno classes before any launch thread could need them after pivot_root
     }
 
     private Native() {}

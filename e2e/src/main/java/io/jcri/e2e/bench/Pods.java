@@ -1,0 +1,159 @@
+package io.jcri.e2e.bench;
+
+import io.grpc.StatusRuntimeException;
+import io.jcri.cri.v1.ContainerConfig;
+import io.jcri.cri.v1.ContainerMetadata;
+import io.jcri.cri.v1.CreateContainerRequest;
+import io.jcri.cri.v1.ImageSpec;
+import io.jcri.cri.v1.LinuxPodSandboxConfig;
+import io.jcri.cri.v1.LinuxSandboxSecurityContext;
+import io.jcri.cri.v1.NamespaceMode;
+import io.jcri.cri.v1.NamespaceOption;
+import io.jcri.cri.v1.PodSandboxConfig;
+import io.jcri.cri.v1.PodSandboxMetadata;
+import io.jcri.cri.v1.RemoveContainerRequest;
+import io.jcri.cri.v1.RemovePodSandboxRequest;
+import io.jcri.cri.v1.RunPodSandboxRequest;
+import io.jcri.cri.v1.StartContainerRequest;
+import io.jcri.cri.v1.StopContainerRequest;
+import io.jcri.cri.v1.StopPodSandboxRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Kubelet-shaped pod and container requests for one target, and the book of what it created so teardown can
+ * remove whatever a failed scenario left.
+ */
+final class Pods {
+    record Pod(String id, PodSandboxConfig config) {
+    }
+
+    private static final AtomicLong SEQ = new AtomicLong();
+
+    private final BenchTarget target;
+    private final String image;
+    private final Set<String> live = ConcurrentHashMap.newKeySet();
+
+    Pods(BenchTarget target, String image) {
+        this.target = target;
+        this.image = image;
+    }
+
+    BenchTarget target() {
+        return target;
+    }
+
+    /** A pod config as kubelet sends it: uid label, log directory (created), per-pod cgroup parent. */
+    PodSandboxConfig config(String name) {
+        String uid = name + "-" + SEQ.incrementAndGet();
+        Path logDir = target.logRoot().resolve(uid);
+        try {
+            Files.createDirectories(logDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("bench").setUid(uid))
+                .setHostname(name)
+                .setLogDirectory(logDir.toString())
+                .putLabels("io.kubernetes.pod.uid", uid)
+                .putLabels("io.kubernetes.pod.name", name)
+                .putLabels("io.kubernetes.pod.namespace", "bench")
+                .setLinux(LinuxPodSandboxConfig.newBuilder()
+                        .setCgroupParent(target.cgroupParent() + "/pod" + uid.replaceAll("[^A-Za-z0-9]", ""))
+                        .setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
+                                .setNamespaceOptions(NamespaceOption.newBuilder().setPid(NamespaceMode.CONTAINER))))
+                .build();
+    }
+
+    Pod run(PodSandboxConfig config) {
+        String id = target.cri().runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build())
+                .getPodSandboxId();
+        live.add(id);
+        return new Pod(id, config);
+    }
+
+    Pod run(String name) {
+        return run(config(name));
+    }
+
+    void stop(String podId) {
+        target.cri().runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+    }
+
+    void remove(String podId) {
+        target.cri().runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        live.remove(podId);
+    }
+
+    /** Stop then remove, as kubelet does. */
+    void destroy(String podId) {
+        stop(podId);
+        remove(podId);
+    }
+
+    ContainerConfig container(Pod pod, String name, String... command) {
+        try {
+            Files.createDirectories(Path.of(pod.config().getLogDirectory(), name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName(name))
+                .setImage(ImageSpec.newBuilder().setImage(image))
+                .addAllCommand(List.of(command))
+                .setLogPath(name + "/0.log")
+                .putLabels("io.kubernetes.container.name", name)
+                .putLabels("io.kubernetes.pod.uid", pod.config().getMetadata().getUid())
+                .build();
+    }
+
+    String create(Pod pod, ContainerConfig config) {
+        return target.cri().runtime().createContainer(CreateContainerRequest.newBuilder()
+                .setPodSandboxId(pod.id()).setSandboxConfig(pod.config()).setConfig(config).build()).getContainerId();
+    }
+
+    void start(String ctr) {
+        target.cri().runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(ctr).build());
+    }
+
+    void stopContainer(String ctr, long timeout) {
+        target.cri().runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(ctr).setTimeout(timeout)
+                .build());
+    }
+
+    void removeContainer(String ctr) {
+        target.cri().runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(ctr).build());
+    }
+
+    /** A pod with one running {@code sleep} container: what the multi-pod scenarios start. */
+    Pod podWithSleeper(String name) {
+        Pod pod = run(name);
+        String ctr = create(pod, container(pod, "sleeper", "sleep", "3600"));
+        start(ctr);
+        return pod;
+    }
+
+    /** Stops and removes every pod this book still lists; returns the failures as text. */
+    List<String> destroyAll() {
+        List<String> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Parallel.forEach(8, live.stream().toList(), id -> {
+            try {
+                destroy(id);
+            } catch (StatusRuntimeException e) {
+                failures.add(target.name() + ": teardown of pod " + id + ": " + e.getStatus());
+            }
+        });
+        return failures;
+    }
+
+    int liveCount() {
+        return live.size();
+    }
+}

@@ -1,0 +1,189 @@
+package io.jcri.e2e.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** Reads /proc: processes by command line, and their memory from smaps_rollup. */
+final class Procs {
+    private Procs() {
+    }
+
+    /** RSS and PSS in KiB, summed over processes; {@code count} is how many were read. */
+    record Memory(long rssKb, long pssKb, int count) {
+        Memory plus(Memory o) {
+            return new Memory(rssKb + o.rssKb, pssKb + o.pssKb, count + o.count);
+        }
+
+        double rssMib() {
+            return rssKb / 1024.0;
+        }
+
+        double pssMib() {
+            return pssKb / 1024.0;
+        }
+    }
+
+    /** The command line's arguments (NUL-separated in /proc), or an empty list if the process is gone. */
+    static List<String> cmdline(long pid) {
+        try {
+            byte[] b = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            List<String> args = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < b.length; i++) {
+                if (b[i] == 0) {
+                    args.add(new String(b, start, i - start, StandardCharsets.UTF_8));
+                    start = i + 1;
+                }
+            }
+            if (start < b.length) {
+                args.add(new String(b, start, b.length - start, StandardCharsets.UTF_8));
+            }
+            return args;
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** Every live process whose command line matches. */
+    static List<Long> find(Predicate<List<String>> match) {
+        List<Long> pids = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString()
+                .chars().allMatch(Character::isDigit))) {
+            for (Path p : ds) {
+                long pid = Long.parseLong(p.getFileName().toString());
+                List<String> args = cmdline(pid);
+                if (!args.isEmpty() && match.test(args)) {
+                    pids.add(pid);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list /proc", e);
+        }
+        return pids;
+    }
+
+    /** The PIDs in a cgroup directory and every cgroup below it. */
+    static List<Long> inCgroupTree(Path dir) {
+        List<Long> pids = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return pids;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path procs : walk.filter(p -> p.getFileName().toString().equals("cgroup.procs")).toList()) {
+                try {
+                    for (String line : Files.readAllLines(procs)) {
+                        if (!line.isBlank()) {
+                            pids.add(Long.parseLong(line.trim()));
+                        }
+                    }
+                } catch (IOException e) {
+                    // the cgroup went away while walking
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // the tree changed while walking; what was read is what there is
+        }
+        return pids;
+    }
+
+    /** Sums Rss and Pss of /proc/PID/smaps_rollup over the processes (ones that exited meanwhile are skipped). */
+    static Memory memory(Collection<Long> pids) {
+        long rss = 0;
+        long pss = 0;
+        int n = 0;
+        for (long pid : pids) {
+            try {
+                long r = -1;
+                long s = -1;
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
+                    if (line.startsWith("Rss:")) {
+                        r = kb(line);
+                    } else if (line.startsWith("Pss:")) {
+                        s = kb(line);
+                    }
+                }
+                if (r >= 0 && s >= 0) {
+                    rss += r;
+                    pss += s;
+                    n++;
+                }
+            } catch (IOException e) {
+                // exited
+            }
+        }
+        return new Memory(rss, pss, n);
+    }
+
+    private static long kb(String line) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+    }
+
+    static long parentPid(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("PPid:")) {
+                    return kb(line);
+                }
+            }
+        } catch (IOException e) {
+            // exited
+        }
+        return -1;
+    }
+
+    /** Runs a command, returns its combined output; fails on a non-zero exit unless {@code check} is false. */
+    static String run(boolean check, String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int rc = p.waitFor();
+            if (check && rc != 0) {
+                throw new IllegalStateException(String.join(" ", cmd) + " exited " + rc + ": " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            if (check) {
+                throw new IllegalStateException(String.join(" ", cmd) + ": " + e, e);
+            }
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Total bytes of regular files under a directory (not following links); 0 if it does not exist. */
+    static long treeBytes(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        long[] sum = {0};
+        try {
+            Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path file,
+                        java.nio.file.attribute.BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile()) {
+                        sum[0] += attrs.size();
+                    }
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException exc) {
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            // partial sum
+        }
+        return sum[0];
+    }
+}
