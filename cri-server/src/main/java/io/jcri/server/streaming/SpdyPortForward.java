@@ -153,6 +153,7 @@ final class SpdyPortForward implements SpdySession.Listener {
             }
             NioSocketChannel ch = new NioSocketChannel(socket);
             ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+            ch.config().setWriteBufferWaterMark(StreamingServer.WATER_MARK);
             ch.config().setAutoRead(spdy.channel().isWritable());
             ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                 @Override

@@ -4,6 +4,8 @@ import io.jcri.server.config.StreamingSection;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -29,6 +31,9 @@ import javax.net.ssl.SSLException;
  */
 public final class StreamingServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(StreamingServer.class.getName());
+
+    /** Up to this much output may queue per connection before its producer is paused. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
     private final EventLoopGroup group;
     private final ExecutorService executor;
@@ -68,6 +73,7 @@ public final class StreamingServer implements AutoCloseable {
         Routes routes = new Routes(tokens, backend, group, executor, config.streamCreationTimeoutSeconds());
         try {
             Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
