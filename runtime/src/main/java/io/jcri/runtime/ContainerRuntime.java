@@ -4,6 +4,7 @@ import io.jcri.runtime.cgroup.Cgroup;
 import io.jcri.runtime.cgroup.CgroupManager;
 import io.jcri.runtime.cgroup.CgroupMode;
 import io.jcri.runtime.cgroup.CgroupStats;
+import io.jcri.runtime.cgroup.DeviceRule;
 import io.jcri.runtime.cgroup.Resources;
 import io.jcri.runtime.launch.ContainerLauncher;
 import io.jcri.runtime.security.MaskedPaths;
@@ -123,6 +124,8 @@ public final class ContainerRuntime implements AutoCloseable {
             undo.push(() -> deleteTree(dir));
             cgroup.create();
             undo.push(cgroup::destroy);
+            // without this, CAP_MKNOD (in the default set) opens any device node of the host
+            cgroup.restrictDevices(spec.security().privileged() ? DeviceRule.ALLOW_ALL : DeviceRule.DEFAULT_ALLOWED);
             cgroup.apply(spec.resources());
             ContainerRecord r = new ContainerRecord(spec, ContainerStatus.CREATED, 0, 0, Instant.now(), null, null,
                     null, false, true, parent);

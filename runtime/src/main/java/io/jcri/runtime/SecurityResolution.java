@@ -34,7 +34,8 @@ final class SecurityResolution {
         for (Rlimit r : s.rlimits()) rlimits.add(new long[] {r.resource(), r.soft(), r.hard()});
         long[] groups = user.additionalGids().stream().mapToLong(Long::longValue).toArray();
         return new LaunchSecurity(user.uid(), user.gid(), groups, caps.effective(), caps.permitted(),
-                caps.bounding(), caps.inheritable(), caps.ambient(), s.noNewPrivs(), filter, rlimits,
+                caps.bounding(), caps.inheritable(), caps.ambient(), s.noNewPrivs(), filter,
+                filter == null ? 0 : profile.flags(), rlimits,
                 OomScoreAdj.clampForThisProcess(s.oomScoreAdj()));
     }
 

@@ -72,14 +72,17 @@ abstract class ContainerLaunchTestBase {
     void defaultSecurityAndMaskedPaths() {
         String id = f.newId();
         ContainerState s = f.run(logged(f.spec(id, "sh", "-c",
-                "cat /proc/timer_list | wc -c; echo w > /proc/sys/kernel/domainname || echo roproc; echo done; exec sleep 1000")));
+                "cat /proc/timer_list | wc -c; echo w > /proc/sys/kernel/domainname || echo roproc; "
+                        + "mknod /tmp/disk b 254 0 && (head -c1 /tmp/disk >/dev/null 2>&1 || echo open-denied); "
+                        + "echo ok > /dev/null && echo null-ok; "
+                        + "echo done; exec sleep 1000")));
         long pid = s.pid();
         String out = output(id, "done");
         assertThat(Host.status(pid, "CapBnd")).isEqualTo(String.format("%016x", CapabilitySet.DEFAULT_MASK));
         assertThat(Host.status(pid, "CapEff")).isEqualTo(String.format("%016x", CapabilitySet.DEFAULT_MASK));
         assertThat(Host.status(pid, "NoNewPrivs")).isEqualTo("0");
         assertThat(Host.status(pid, "Seccomp")).isEqualTo("0");
-        assertThat(out).startsWith("0\n").contains("roproc");
+        assertThat(out).startsWith("0\n").contains("roproc").contains("open-denied").contains("null-ok");
         String mi = Host.read(Path.of("/proc/" + pid + "/mountinfo"));
         assertThat(mi).contains(" /proc/timer_list ").contains(" /proc/acpi ").contains(" /proc/sys ");
         assertThat(Host.read(Path.of("/proc/" + pid + "/root/proc/timer_list"))).isEmpty();

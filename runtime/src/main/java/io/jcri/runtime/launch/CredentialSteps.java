@@ -17,7 +17,7 @@ final class CredentialSteps {
     static void append(SyscallProgram p, LaunchSecurity s) {
         byte[] filter = s.seccompFilter();
         // Without no_new_privs a filter needs CAP_SYS_ADMIN, which the uid change below may take away.
-        if (filter != null && !s.noNewPrivs()) seccomp(p, filter);
+        if (filter != null && !s.noNewPrivs()) seccomp(p, filter, s.seccompFlags());
         for (int cap = 0; cap <= Sc.CAP_LAST_CAP; cap++) {
             if ((s.bounding() & (1L << cap)) == 0)
                 p.callTolerating("drop bounding cap " + cap, Sc.EINVAL, Sc.PRCTL, (long) Sc.PR_CAPBSET_DROP,
@@ -45,10 +45,10 @@ final class CredentialSteps {
                         (long) Sc.PR_CAP_AMBIENT_RAISE, (long) cap, 0L, 0L);
         }
         if (s.noNewPrivs()) p.call("no_new_privs", Sc.PRCTL, (long) Sc.PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
-        if (filter != null && s.noNewPrivs()) seccomp(p, filter);
+        if (filter != null && s.noNewPrivs()) seccomp(p, filter, s.seccompFlags());
     }
 
-    private static void seccomp(SyscallProgram p, byte[] filter) {
-        p.call("seccomp", Sc.SECCOMP, (long) Sc.SECCOMP_SET_MODE_FILTER, 0L, p.sockFprog(filter));
+    private static void seccomp(SyscallProgram p, byte[] filter, int flags) {
+        p.call("seccomp", Sc.SECCOMP, (long) Sc.SECCOMP_SET_MODE_FILTER, (long) flags, p.sockFprog(filter));
     }
 }
