@@ -6,6 +6,7 @@ import io.jcri.runtime.cgroup.CgroupMode;
 import io.jcri.runtime.cgroup.CgroupStats;
 import io.jcri.runtime.cgroup.DeviceRule;
 import io.jcri.runtime.cgroup.Resources;
+import io.jcri.runtime.launch.CgroupFsView;
 import io.jcri.runtime.launch.ContainerLauncher;
 import io.jcri.runtime.security.MaskedPaths;
 import io.jcri.runtime.launch.ExecLauncher;
@@ -66,6 +67,7 @@ public final class ContainerRuntime implements AutoCloseable {
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
     private final boolean procPidnsSupported;
     private final CgroupManager cgroups;
+    private final CgroupFsView cgroupFs = CgroupFsView.ofHost();
     private final java.util.concurrent.atomic.AtomicLong gateSeq = new java.util.concurrent.atomic.AtomicLong();
 
     public ContainerRuntime(RuntimeOptions options) {
@@ -157,6 +159,8 @@ public final class ContainerRuntime implements AutoCloseable {
             Path dir = containerDir(id);
             ContainerLauncher.Launched launched;
             try (NamespacePlan ns = NamespacePlan.resolve(spec.namespaces(), podNs, targetPid)) {
+                boolean cgroupns = cgroups.mode() != CgroupMode.V2 && !cgroupFs.isEmpty();
+                if (cgroupns) ns.withCgroupNamespace();
                 boolean privileged = spec.security().privileged();
                 List<String> masked = privileged ? List.of() : orDefault(spec.security().maskedPaths(),
                         MaskedPaths.masked(false));
@@ -166,7 +170,8 @@ public final class ContainerRuntime implements AutoCloseable {
                 launched = ContainerLauncher.launch(new ContainerLauncher.Request(id, dir.resolve("rootfs"),
                         spec.lowerDirs(), dir.resolve("upper"), dir.resolve("work"), etcFiles(spec), spec.mounts(),
                         spec.process(), ns, spec.hostname(), security, spec.security().readonlyRootfs(), masked,
-                        readonly, c.cgroup, !procPidnsSupported, helper, gateFifo(id), dir));
+                        readonly, c.cgroup, !procPidnsSupported, helper, gateFifo(id), dir,
+                        cgroupns ? cgroupFs : null));
             }
             c.pidfd = launched.pidfd();
             c.record = c.record.withStatus(ContainerStatus.RUNNING, launched.pid(), ProcStat.startTime(launched.pid()),

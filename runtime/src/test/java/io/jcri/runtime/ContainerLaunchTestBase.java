@@ -56,8 +56,10 @@ abstract class ContainerLaunchTestBase {
         List<Long> procPids = Arrays.stream(out.split("\n")).filter(l -> l.startsWith("/proc/"))
                 .map(l -> Long.parseLong(l.substring(6))).toList();
         assertThat(procPids).contains(1L).allMatch(p -> p < 10);
-        // in its cgroup before its first instruction of user code
-        assertThat(out).contains("memory:/" + f.cgroupParent + "/" + id);
+        // in its cgroup before its first instruction of user code: inside its cgroup namespace, whose root is the
+        // cgroup the launch thread had joined, it sees itself at "/" (outside, it would see "/..")
+        assertThat(out).contains(":memory:/\n").contains(":pids:/\n");
+        assertThat(Host.ns(pid, "cgroup")).isNotEqualTo(Host.selfNs("cgroup"));
         assertThat(Host.read(Path.of("/proc/" + pid + "/cgroup"))).contains("pids:/" + f.cgroupParent + "/" + id);
         // its root is the overlay over our layer
         assertThat(Host.read(Path.of("/proc/" + pid + "/root/etc/marker"))).isEqualTo(BusyboxRootfs.MARKER);
@@ -302,6 +304,11 @@ abstract class ContainerLaunchTestBase {
         assertThat(Host.read(cg.resolve("memory.limit_in_bytes")).trim()).isEqualTo(Long.toString(64L << 20));
         f.runtime.updateResources(id, io.jcri.runtime.cgroup.Resources.builder().memoryLimit(96L << 20).build());
         assertThat(Host.read(cg.resolve("memory.limit_in_bytes")).trim()).isEqualTo(Long.toString(96L << 20));
+        // the container sees its own limits at /sys/fs/cgroup (read-only, through its cgroup namespace)
+        ExecResult r = f.runtime.execSync(id, ProcessSpec.of("sh", "-c",
+                "cat /sys/fs/cgroup/memory/memory.limit_in_bytes; echo 1 > /sys/fs/cgroup/memory/memory.limit_in_bytes"
+                        + " || echo ro; grep memory /proc/self/cgroup"), Duration.ofSeconds(10));
+        assertThat(new String(r.stdout())).startsWith((96L << 20) + "\n").contains("ro\n").contains(":memory:/\n");
         ContainerStats stats = f.runtime.stats(id);
         assertThat(stats.cgroup().memoryUsageBytes()).isPositive();
         assertThat(stats.cgroup().pidsCurrent()).isEqualTo(1);

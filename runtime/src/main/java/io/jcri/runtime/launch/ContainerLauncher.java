@@ -27,13 +27,15 @@ public final class ContainerLauncher {
     /**
      * What to launch. {@code lowerDirs} top layer first; {@code etcFiles} are bind-mounted files like /etc/hosts;
      * {@code cgroupGateFifo} (cgroup v2) is where the {@link CgroupGate} FIFO goes, null on v1;
-     * {@code stdioFifoDir} holds the stdout/stderr FIFOs that outlive the daemon (see {@link Stdio}).
+     * {@code stdioFifoDir} holds the stdout/stderr FIFOs that outlive the daemon (see {@link Stdio});
+     * {@code cgroupFs} (v1 only, with a cgroup namespace in {@code namespaces}) is mounted at /sys/fs/cgroup.
      */
     public record Request(String id, Path rootfs, List<Path> lowerDirs, Path upperDir, Path workDir,
                           List<RootfsFile> etcFiles, List<MountSpec> mounts, ProcessSpec process,
                           NamespacePlan namespaces, String hostname, LaunchSecurity security, boolean readonlyRootfs,
                           List<String> maskedPaths, List<String> readonlyPaths, Cgroup cgroup,
-                          boolean procFallback, Path helper, Path cgroupGateFifo, Path stdioFifoDir) {}
+                          boolean procFallback, Path helper, Path cgroupGateFifo, Path stdioFifoDir,
+                          CgroupFsView cgroupFs) {}
 
     public record RootfsFile(String containerPath, Path hostFile) {}
 
@@ -80,7 +82,7 @@ public final class ContainerLauncher {
                     r.etcFiles().stream().map(f -> new RootfsBuilder.EtcFile(f.containerPath(), f.hostFile())).toList(),
                     r.mounts(), proc.cwd());
             LaunchThread body = new LaunchThread(r.cgroup(), r.namespaces(), rootfs, r.rootfs(), r.hostname(), loaded,
-                    spawn, stdio, fallback, gate != null);
+                    spawn, stdio, fallback, gate != null, r.cgroupFs());
             runOnFreshThread(body, "jcri-launch-" + r.id(), gate, () -> body.tid, r.cgroup());
             pid = body.pid;
             if (body.error != null) throw asRuntime(body.error);

@@ -18,7 +18,7 @@ import java.util.List;
  */
 public final class ExecLauncher {
     private static final int ALL_NS = Sc.CLONE_NEWNS | Sc.CLONE_NEWUTS | Sc.CLONE_NEWIPC | Sc.CLONE_NEWNET
-            | Sc.CLONE_NEWPID;
+            | Sc.CLONE_NEWPID | Sc.CLONE_NEWCGROUP;
 
     private ExecLauncher() {}
 

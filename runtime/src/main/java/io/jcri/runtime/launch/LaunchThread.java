@@ -26,6 +26,7 @@ final class LaunchThread implements Runnable {
     private final Stdio stdio;
     private final boolean fallback;
     private final boolean gated;
+    private final CgroupFsView cgroupFs;
 
     Throwable error;
     boolean programFailed;
@@ -35,8 +36,10 @@ final class LaunchThread implements Runnable {
     volatile int tid;
 
     LaunchThread(Cgroup cgroup, NamespacePlan ns, RootfsBuilder rootfs, Path rootfsPath, String hostname,
-                 SyscallProgram.Loaded program, SpawnArgs spawn, Stdio stdio, boolean fallback, boolean gated) {
+                 SyscallProgram.Loaded program, SpawnArgs spawn, Stdio stdio, boolean fallback, boolean gated,
+                 CgroupFsView cgroupFs) {
         this.gated = gated;
+        this.cgroupFs = cgroupFs;
         this.cgroup = cgroup;
         this.ns = ns;
         this.rootfs = rootfs;
@@ -70,6 +73,7 @@ final class LaunchThread implements Runnable {
             rootfs.mountRootfs();
             if (!fallback) mountProc();
             rootfs.mountDevAndSys();
+            rootfs.mountCgroupFs(cgroupFs);
             rootfs.mountFilesAndBinds();
             if (ns.newUts && hostname != null && !hostname.isEmpty()) {
                 Native.check(Native.C.sethostname(hostname, hostname.getBytes().length), "sethostname");

@@ -66,6 +66,12 @@ public final class NamespacePlan implements AutoCloseable {
         }
     }
 
+    /** A new cgroup namespace, rooted at the cgroup the launch thread joined before unsharing. */
+    public NamespacePlan withCgroupNamespace() {
+        unshareFlags |= Sc.CLONE_NEWCGROUP;
+        return this;
+    }
+
     private void joinPod(Path pinned, int type, String what) {
         if (pinned == null) return; // the pod uses the node's namespace
         join(pinned, type);

@@ -103,6 +103,19 @@ final class RootfsBuilder {
                 Sc.MS_RDONLY | Sc.MS_NOSUID | Sc.MS_NODEV | Sc.MS_NOEXEC, null);
     }
 
+    /** Read-only /sys/fs/cgroup; the thread is already in the container's cgroup namespace. */
+    void mountCgroupFs(CgroupFsView view) throws IOException {
+        if (view == null || view.isEmpty()) return;
+        String base = rootfs.resolve("sys/fs/cgroup").toString();
+        long flags = Sc.MS_NOSUID | Sc.MS_NODEV | Sc.MS_NOEXEC;
+        Native.mount("tmpfs", base, "tmpfs", flags, "mode=755");
+        for (CgroupFsView.Hierarchy h : view.hierarchies()) {
+            Path dir = Files.createDirectories(Path.of(base, h.name()));
+            Native.mount("cgroup", dir.toString(), "cgroup", flags | Sc.MS_RDONLY, h.options());
+        }
+        Native.mount("", base, null, Sc.MS_REMOUNT | Sc.MS_RDONLY | flags, "mode=755");
+    }
+
     void mountFilesAndBinds() throws IOException {
         for (EtcFile f : etcFiles) {
             Path target = target(f.containerPath(), false);
