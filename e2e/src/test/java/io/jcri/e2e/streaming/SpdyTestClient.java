@@ -142,6 +142,16 @@ final class SpdyTestClient implements AutoCloseable {
         return open(h);
     }
 
+    /** Stops reading from the connection (a client that stalls but stays connected). */
+    void stopReading() {
+        channel.config().setAutoRead(false);
+    }
+
+    void resumeReading() {
+        channel.config().setAutoRead(true);
+        channel.read();
+    }
+
     /** Drops the TCP connection without any goodbye (a vanished client). */
     @Override
     public void close() {
