@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,6 +22,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class CniPluginExec {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Drains plugin output; blocking reads must not sit in the small common fork-join pool. */
+    private static final ExecutorService DRAINS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "jcri-cni-output");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final Duration timeout;
 
@@ -102,6 +110,6 @@ final class CniPluginExec {
             } catch (IOException e) {
                 return new byte[0];
             }
-        });
+        }, DRAINS);
     }
 }

@@ -75,8 +75,12 @@ class DaemonRpcTest {
     static JcriDaemon daemon;
 
     @BeforeAll
-    static void start() {
-        daemon = JcriDaemon.start(base);
+    static void start() throws java.io.IOException {
+        // an empty CNI conf dir, whatever the machine has in /etc/cni/net.d: NetworkReady must then be false
+        Path netd = Files.createDirectories(base.resolve("empty-net.d"));
+        Path config = base.resolve("jcri.toml");
+        Files.writeString(config, "[cni]\nconf_dir = \"" + netd + "\"\n");
+        daemon = JcriDaemon.start(base.resolve("d"), "--config", config.toString());
     }
 
     @AfterAll
@@ -105,7 +109,7 @@ class DaemonRpcTest {
         RuntimeCondition network = conditions.get("NetworkReady");
         assertThat(network.getStatus()).isFalse();
         assertThat(network.getReason()).isEqualTo("NetworkPluginNotReady");
-        assertThat(network.getMessage()).isNotBlank();
+        assertThat(network.getMessage()).contains("no network config found in " + base.resolve("empty-net.d"));
         assertThat(s.getInfoMap()).isEmpty();
     }
 
@@ -113,8 +117,8 @@ class DaemonRpcTest {
     void verboseStatusCarriesTheEffectiveConfigAsJson() throws Exception {
         StatusResponse s = daemon.endpoint().runtime().status(StatusRequest.newBuilder().setVerbose(true).build());
         JsonNode config = new ObjectMapper().readTree(s.getInfoOrThrow("config"));
-        assertThat(config.get("root_dir").asText()).isEqualTo(base.resolve("root").toString());
-        assertThat(config.get("state_dir").asText()).isEqualTo(base.resolve("state").toString());
+        assertThat(config.get("root_dir").asText()).isEqualTo(base.resolve("d/root").toString());
+        assertThat(config.get("state_dir").asText()).isEqualTo(base.resolve("d/state").toString());
         assertThat(config.get("socket").asText()).isEqualTo(daemon.socket().toString());
         assertThat(config.at("/cgroup/driver").asText()).isEqualTo("cgroupfs");
     }
@@ -134,7 +138,7 @@ class DaemonRpcTest {
         StatusResponse s = daemon.endpoint().runtime().status(StatusRequest.newBuilder().setVerbose(true).build());
         JsonNode rc = new ObjectMapper().readTree(s.getInfoOrThrow("runtimeConfig"));
         assertThat(rc.get("podCIDR").asText()).isEqualTo("10.244.7.0/24");
-        assertThat(Files.readString(base.resolve("state/runtime-settings.properties")))
+        assertThat(Files.readString(base.resolve("d/state/runtime-settings.properties")))
                 .contains("10.244.7.0/24");
     }
 
