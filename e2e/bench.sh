@@ -55,7 +55,7 @@ if [ "${1:-}" = "startup" ]; then
   exec "${java_cmd[@]}" "$@"
 fi
 
-tag=$(printf '%04x' $((RANDOM)))
+tag=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 mkdir -p e2e/target/bench
 suffix=""
 [ "$smoke" = true ] && suffix="-smoke"
@@ -67,14 +67,9 @@ work=""
 
 # the PIDs of processes whose command line names the work dir (daemons, shims, registry, the harness itself)
 own_pids() {
-  local d pid
-  for d in /proc/[0-9]*; do
-    pid=${d#/proc/}
-    [ "$pid" = "$$" ] && continue
-    if tr '\0' ' ' 2>/dev/null < "$d/cmdline" | grep -qF -- "$work"; then
-      echo "$pid"
-    fi
-  done
+  # the pattern comes from a file so that grep's own command line does not match it
+  grep -alF -f <(printf '%s\n' "$work") /proc/[0-9]*/cmdline 2>/dev/null | sed -n 's#^/proc/\([0-9]*\)/cmdline$#\1#p' |
+    grep -vx -e "$$" -e "${BASHPID:-$$}" || true
 }
 
 # the PIDs in the cgroups of this run's pods (the workloads: pause, sleep, sh)

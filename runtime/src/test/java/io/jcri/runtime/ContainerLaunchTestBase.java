@@ -233,7 +233,7 @@ abstract class ContainerLaunchTestBase {
     void memoryHogIsOomKilled() {
         String id = f.newId();
         f.run(f.spec(id, "tail", "/dev/zero").withResources(
-                io.jcri.runtime.cgroup.Resources.builder().memoryLimit(32L << 20).build()));
+                io.jcri.runtime.cgroup.Resources.builder().memoryLimit(32L << 20).memorySwapLimit(32L << 20).build()));
         ContainerState st = f.runtime.awaitExit(id, Duration.ofSeconds(30));
         assertThat(st.status()).isEqualTo(ContainerStatus.EXITED);
         assertThat(st.exitCode()).isEqualTo(137);

@@ -3,9 +3,13 @@ package io.jcri.server.container;
 import io.jcri.cri.v1.Signal;
 import io.jcri.runtime.ContainerRuntime;
 import io.jcri.runtime.ContainerState;
+import io.jcri.server.events.ContainerEvents;
 import io.jcri.server.store.Container;
 import io.jcri.server.store.ContainerStore;
+import io.jcri.runtime.ContainerStatus;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -17,13 +21,15 @@ public final class ContainerLifecycle {
     private final ContainerRuntime runtime;
     private final ContainerLogs logs;
     private final StopSignals stopSignals;
+    private final ContainerEvents events;
 
     public ContainerLifecycle(ContainerStore containers, ContainerRuntime runtime, ContainerLogs logs,
-                              StopSignals stopSignals) {
+                              StopSignals stopSignals, ContainerEvents events) {
         this.containers = containers;
         this.runtime = runtime;
         this.logs = logs;
         this.stopSignals = stopSignals;
+        this.events = events;
     }
 
     /** The container's process state, if the runtime still knows it. */
@@ -45,11 +51,26 @@ public final class ContainerLifecycle {
 
     /** Stops (at once) if running, then removes the runtime's container, its record and its log handle. */
     public void remove(Container container) {
-        if (state(container).isPresent()) {
+        Optional<ContainerState> state = state(container);
+        CompletableFuture<?> exited = null;
+        if (state.isPresent()) {
+            if (state.get().status() != ContainerStatus.CREATED) {
+                // completes at once for an exited container, running its STOPPED event if still pending
+                exited = runtime.exited(container.id()).exceptionally(e -> null);
+            }
             runtime.delete(container.id());
         }
         logs.close(container.id());
         containers.remove(container);
+        if (exited != null) {
+            // let the STOPPED event (sent from the runtime's exit callback) go out before DELETED
+            try {
+                exited.get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.fine("exit of " + container.id() + " not seen before its removal: " + e);
+            }
+        }
+        events.containerDeleted(container);
         LOG.fine("removed container " + container.id());
     }
 

@@ -51,7 +51,7 @@ public final class ContainerStatusRpc {
         return r.build();
     }
 
-    static Optional<io.jcri.runtime.ContainerState> stateOf(ContainerRuntime runtime, Container c) {
+    public static Optional<io.jcri.runtime.ContainerState> stateOf(ContainerRuntime runtime, Container c) {
         try {
             return Optional.of(runtime.state(c.id()));
         } catch (RuntimeException e) {
@@ -59,7 +59,7 @@ public final class ContainerStatusRpc {
         }
     }
 
-    static ContainerState criState(Optional<io.jcri.runtime.ContainerState> state) {
+    public static ContainerState criState(Optional<io.jcri.runtime.ContainerState> state) {
         if (state.isEmpty()) {
             return ContainerState.CONTAINER_UNKNOWN;
         }
@@ -70,7 +70,7 @@ public final class ContainerStatusRpc {
         };
     }
 
-    static ContainerStatus toStatus(Container c, Optional<io.jcri.runtime.ContainerState> state) {
+    public static ContainerStatus toStatus(Container c, Optional<io.jcri.runtime.ContainerState> state) {
         ContainerStatus.Builder b = ContainerStatus.newBuilder()
                 .setId(c.id())
                 .setMetadata(c.config().getMetadata())

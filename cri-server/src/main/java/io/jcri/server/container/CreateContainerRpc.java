@@ -8,6 +8,7 @@ import io.jcri.image.metadata.ImageRecord;
 import io.jcri.runtime.ContainerRuntime;
 import io.jcri.runtime.ContainerSpec;
 import io.jcri.runtime.launch.Undo;
+import io.jcri.server.events.ContainerEvents;
 import io.jcri.server.grpc.CriException;
 import io.jcri.server.store.Container;
 import io.jcri.server.store.ContainerStore;
@@ -27,14 +28,16 @@ public final class CreateContainerRpc {
     private final ImageService images;
     private final ContainerRuntime runtime;
     private final ContainerSpecFactory specs;
+    private final ContainerEvents events;
 
     public CreateContainerRpc(SandboxStore sandboxes, ContainerStore containers, ImageService images,
-                              ContainerRuntime runtime, ContainerSpecFactory specs) {
+                              ContainerRuntime runtime, ContainerSpecFactory specs, ContainerEvents events) {
         this.sandboxes = sandboxes;
         this.containers = containers;
         this.images = images;
         this.runtime = runtime;
         this.specs = specs;
+        this.events = events;
     }
 
     public CreateContainerResponse create(CreateContainerRequest request) {
@@ -65,6 +68,7 @@ public final class CreateContainerRpc {
             containers.add(container);
             undo.commit();
         }
+        events.containerCreated(container);
         LOG.fine("created container " + id + " (" + container.fullName() + ") from " + image.id());
         return CreateContainerResponse.newBuilder().setContainerId(id).build();
     }

@@ -5,6 +5,7 @@ import io.jcri.cri.v1.StartContainerResponse;
 import io.jcri.runtime.ContainerRuntime;
 import io.jcri.runtime.ContainerStatus;
 import io.jcri.runtime.ProcessIO;
+import io.jcri.server.events.ContainerEvents;
 import io.jcri.server.grpc.CriException;
 import io.jcri.server.store.Container;
 import io.jcri.server.store.ContainerStore;
@@ -14,11 +15,14 @@ public final class StartContainerRpc {
     private final ContainerStore containers;
     private final ContainerRuntime runtime;
     private final ContainerLogs logs;
+    private final ContainerEvents events;
 
-    public StartContainerRpc(ContainerStore containers, ContainerRuntime runtime, ContainerLogs logs) {
+    public StartContainerRpc(ContainerStore containers, ContainerRuntime runtime, ContainerLogs logs,
+                              ContainerEvents events) {
         this.containers = containers;
         this.runtime = runtime;
         this.logs = logs;
+        this.events = events;
     }
 
     public StartContainerResponse start(StartContainerRequest request) {
@@ -36,6 +40,7 @@ public final class StartContainerRpc {
                 throw CriException.failedPrecondition("StartContainer: " + e.getMessage());
             }
             logs.attach(c, io);
+            events.containerStarted(c);
         }
         return StartContainerResponse.getDefaultInstance();
     }

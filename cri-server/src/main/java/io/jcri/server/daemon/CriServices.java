@@ -16,10 +16,14 @@ import io.jcri.server.container.ExecSyncRpc;
 import io.jcri.server.container.ListContainersRpc;
 import io.jcri.server.container.RemoveContainerRpc;
 import io.jcri.server.container.ReopenContainerLogRpc;
+import io.jcri.server.container.RestartRecovery;
 import io.jcri.server.container.StartContainerRpc;
 import io.jcri.server.container.StopContainerRpc;
 import io.jcri.server.container.StopSignals;
 import io.jcri.server.container.UpdateContainerResourcesRpc;
+import io.jcri.server.events.ContainerEventHub;
+import io.jcri.server.events.ContainerEvents;
+import io.jcri.server.events.GetContainerEventsRpc;
 import io.jcri.server.image.ImageServiceImpl;
 import io.jcri.server.image.ImageStoreFactory;
 import io.jcri.server.metrics.CriStateCollector;
@@ -37,6 +41,11 @@ import io.jcri.server.sandbox.PodSandboxStatusRpc;
 import io.jcri.server.sandbox.RemovePodSandboxRpc;
 import io.jcri.server.sandbox.RunPodSandboxRpc;
 import io.jcri.server.sandbox.StopPodSandboxRpc;
+import io.jcri.server.sandbox.UpdatePodSandboxResourcesRpc;
+import io.jcri.server.stats.ContainerStatsRpcs;
+import io.jcri.server.stats.PodSandboxMetricsRpcs;
+import io.jcri.server.stats.PodSandboxStatsRpcs;
+import io.jcri.server.stats.StatsCollector;
 import io.jcri.server.store.ContainerStore;
 import io.jcri.server.store.SandboxStore;
 import io.jcri.server.streaming.StreamingBackend;
@@ -56,6 +65,7 @@ public final class CriServices implements AutoCloseable {
 
     private final ImageService images;
     private final ContainerRuntime runtime;
+    private final ContainerEventHub eventHub = new ContainerEventHub();
     private final List<BindableService> services;
     private final StreamingServer streaming;
 
@@ -87,26 +97,31 @@ public final class CriServices implements AutoCloseable {
         try {
             streaming = StreamingServer.start(config.streaming(), streamingBackend);
         } catch (RuntimeException e) {
+            eventHub.close();
             runtime.close();
             images.close();
             throw e;
         }
-        ContainerLifecycle lifecycle = new ContainerLifecycle(containers, runtime, logs, new StopSignals(images));
+        ContainerEvents events = new ContainerEvents(eventHub, sandboxes, containers, runtime);
+        ContainerLifecycle lifecycle = new ContainerLifecycle(containers, runtime, logs, new StopSignals(images),
+                events);
+        StatsCollector stats = new StatsCollector(containers, runtime);
         RuntimeSettings settings = new RuntimeSettings(state);
-        StopPodSandboxRpc stopSandbox = new StopPodSandboxRpc(sandboxes, containers, lifecycle, runtime, network);
+        StopPodSandboxRpc stopSandbox = new StopPodSandboxRpc(sandboxes, containers, lifecycle, runtime, network,
+                events);
         RuntimeRpcs rpcs = new RuntimeRpcs(
                 new VersionRpc(),
                 new StatusRpc(config, settings, List.of(new RuntimeReadyProbe(root, state),
                         new NetworkReadyProbe(network))),
                 new RuntimeConfigRpc(config, settings),
-                new RunPodSandboxRpc(sandboxes, runtime, network, root.resolve("cri/sandbox-files")),
+                new RunPodSandboxRpc(sandboxes, runtime, network, root.resolve("cri/sandbox-files"), events),
                 stopSandbox,
-                new RemovePodSandboxRpc(sandboxes, stopSandbox, lifecycle),
+                new RemovePodSandboxRpc(sandboxes, stopSandbox, lifecycle, events),
                 new PodSandboxStatusRpc(sandboxes, runtime),
                 new ListPodSandboxRpc(sandboxes),
                 new CreateContainerRpc(sandboxes, containers, images, runtime,
-                        new ContainerSpecFactory(List.of(root, state))),
-                new StartContainerRpc(containers, runtime, logs),
+                        new ContainerSpecFactory(List.of(root, state)), events),
+                new StartContainerRpc(containers, runtime, logs, events),
                 new StopContainerRpc(containers, lifecycle),
                 new RemoveContainerRpc(containers, lifecycle),
                 new ContainerStatusRpc(containers, runtime),
@@ -114,7 +129,13 @@ public final class CriServices implements AutoCloseable {
                 new UpdateContainerResourcesRpc(containers, runtime),
                 new ReopenContainerLogRpc(containers, runtime, logs),
                 new ExecSyncRpc(containers, runtime, images),
+                new ContainerStatsRpcs(containers, stats),
+                new PodSandboxStatsRpcs(sandboxes, stats),
+                new PodSandboxMetricsRpcs(sandboxes, stats),
+                new UpdatePodSandboxResourcesRpc(sandboxes),
+                new GetContainerEventsRpc(eventHub),
                 new StreamingRpcs(streaming, streamingBackend));
+        new RestartRecovery(sandboxes, containers, runtime, events).run();
         services = List.of(new RuntimeServiceImpl(rpcs), new ImageServiceImpl(images));
     }
 
@@ -126,6 +147,7 @@ public final class CriServices implements AutoCloseable {
     @Override
     public void close() {
         streaming.close();
+        eventHub.close();
         try {
             runtime.close();
         } finally {

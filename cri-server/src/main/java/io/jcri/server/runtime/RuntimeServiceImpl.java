@@ -3,6 +3,34 @@ package io.jcri.server.runtime;
 import static io.jcri.server.grpc.Replies.reply;
 
 import io.grpc.stub.StreamObserver;
+import io.jcri.cri.v1.CheckpointContainerRequest;
+import io.jcri.cri.v1.CheckpointContainerResponse;
+import io.jcri.cri.v1.ContainerEventResponse;
+import io.jcri.cri.v1.ContainerStatsRequest;
+import io.jcri.cri.v1.ContainerStatsResponse;
+import io.jcri.cri.v1.GetEventsRequest;
+import io.jcri.cri.v1.ListContainerStatsRequest;
+import io.jcri.cri.v1.ListContainerStatsResponse;
+import io.jcri.cri.v1.ListMetricDescriptorsRequest;
+import io.jcri.cri.v1.ListMetricDescriptorsResponse;
+import io.jcri.cri.v1.ListPodSandboxMetricsRequest;
+import io.jcri.cri.v1.ListPodSandboxMetricsResponse;
+import io.jcri.cri.v1.ListPodSandboxStatsRequest;
+import io.jcri.cri.v1.ListPodSandboxStatsResponse;
+import io.jcri.cri.v1.PodSandboxStatsRequest;
+import io.jcri.cri.v1.PodSandboxStatsResponse;
+import io.jcri.cri.v1.StreamContainerStatsRequest;
+import io.jcri.cri.v1.StreamContainerStatsResponse;
+import io.jcri.cri.v1.StreamContainersRequest;
+import io.jcri.cri.v1.StreamContainersResponse;
+import io.jcri.cri.v1.StreamPodSandboxMetricsRequest;
+import io.jcri.cri.v1.StreamPodSandboxMetricsResponse;
+import io.jcri.cri.v1.StreamPodSandboxStatsRequest;
+import io.jcri.cri.v1.StreamPodSandboxStatsResponse;
+import io.jcri.cri.v1.StreamPodSandboxesRequest;
+import io.jcri.cri.v1.StreamPodSandboxesResponse;
+import io.jcri.cri.v1.UpdatePodSandboxResourcesRequest;
+import io.jcri.cri.v1.UpdatePodSandboxResourcesResponse;
 import io.jcri.cri.v1.AttachRequest;
 import io.jcri.cri.v1.AttachResponse;
 import io.jcri.cri.v1.ContainerStatusRequest;
@@ -49,7 +77,8 @@ import io.jcri.cri.v1.VersionResponse;
 
 /**
  * {@code runtime.v1.RuntimeService}: a thin dispatcher; each RPC lives in its own class (see {@link RuntimeRpcs}).
- * RPCs not overridden here answer UNIMPLEMENTED with a message naming the method (grpc-java's default).
+ * RPCs not overridden here answer UNIMPLEMENTED with a message naming the method (grpc-java's default); those
+ * left out on purpose are overridden to say why (see {@link UnimplementedRpcs}).
  */
 public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase {
     private final RuntimeRpcs rpcs;
@@ -164,5 +193,89 @@ public final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceI
     @Override
     public void portForward(PortForwardRequest request, StreamObserver<PortForwardResponse> response) {
         reply(response, rpcs.streaming().portForward(request));
+    }
+
+    // ---- stats, events, metrics, pod resources ---------------------------------------------------------
+
+    @Override
+    public void containerStats(ContainerStatsRequest request, StreamObserver<ContainerStatsResponse> response) {
+        reply(response, rpcs.containerStats().stats(request));
+    }
+
+    @Override
+    public void listContainerStats(ListContainerStatsRequest request,
+                                   StreamObserver<ListContainerStatsResponse> response) {
+        reply(response, rpcs.containerStats().list(request));
+    }
+
+    @Override
+    public void podSandboxStats(PodSandboxStatsRequest request, StreamObserver<PodSandboxStatsResponse> response) {
+        reply(response, rpcs.podSandboxStats().stats(request));
+    }
+
+    @Override
+    public void listPodSandboxStats(ListPodSandboxStatsRequest request,
+                                    StreamObserver<ListPodSandboxStatsResponse> response) {
+        reply(response, rpcs.podSandboxStats().list(request));
+    }
+
+    @Override
+    public void listMetricDescriptors(ListMetricDescriptorsRequest request,
+                                      StreamObserver<ListMetricDescriptorsResponse> response) {
+        reply(response, rpcs.podSandboxMetrics().descriptors(request));
+    }
+
+    @Override
+    public void listPodSandboxMetrics(ListPodSandboxMetricsRequest request,
+                                      StreamObserver<ListPodSandboxMetricsResponse> response) {
+        reply(response, rpcs.podSandboxMetrics().metrics(request));
+    }
+
+    @Override
+    public void updatePodSandboxResources(UpdatePodSandboxResourcesRequest request,
+                                          StreamObserver<UpdatePodSandboxResourcesResponse> response) {
+        reply(response, rpcs.updatePodSandboxResources().update(request));
+    }
+
+    @Override
+    public void getContainerEvents(GetEventsRequest request, StreamObserver<ContainerEventResponse> response) {
+        rpcs.containerEvents().subscribe(request, response);
+    }
+
+    // ---- UNIMPLEMENTED on purpose, with the reason -------------------------------------------------------
+
+    @Override
+    public void checkpointContainer(CheckpointContainerRequest request,
+                                    StreamObserver<CheckpointContainerResponse> response) {
+        UnimplementedRpcs.checkpoint(response);
+    }
+
+    @Override
+    public void streamPodSandboxes(StreamPodSandboxesRequest request,
+                                   StreamObserver<StreamPodSandboxesResponse> response) {
+        UnimplementedRpcs.listStream(response, "StreamPodSandboxes", "ListPodSandbox");
+    }
+
+    @Override
+    public void streamContainers(StreamContainersRequest request, StreamObserver<StreamContainersResponse> response) {
+        UnimplementedRpcs.listStream(response, "StreamContainers", "ListContainers");
+    }
+
+    @Override
+    public void streamContainerStats(StreamContainerStatsRequest request,
+                                     StreamObserver<StreamContainerStatsResponse> response) {
+        UnimplementedRpcs.listStream(response, "StreamContainerStats", "ListContainerStats");
+    }
+
+    @Override
+    public void streamPodSandboxStats(StreamPodSandboxStatsRequest request,
+                                      StreamObserver<StreamPodSandboxStatsResponse> response) {
+        UnimplementedRpcs.listStream(response, "StreamPodSandboxStats", "ListPodSandboxStats");
+    }
+
+    @Override
+    public void streamPodSandboxMetrics(StreamPodSandboxMetricsRequest request,
+                                        StreamObserver<StreamPodSandboxMetricsResponse> response) {
+        UnimplementedRpcs.listStream(response, "StreamPodSandboxMetrics", "ListPodSandboxMetrics");
     }
 }

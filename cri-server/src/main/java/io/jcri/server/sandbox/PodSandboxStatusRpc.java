@@ -40,7 +40,7 @@ public final class PodSandboxStatusRpc {
         return r.build();
     }
 
-    static PodSandboxStatus toStatus(Sandbox s) {
+    public static PodSandboxStatus toStatus(Sandbox s) {
         PodSandboxStatus.Builder b = PodSandboxStatus.newBuilder()
                 .setId(s.id())
                 .setMetadata(s.config().getMetadata())
@@ -69,6 +69,15 @@ public final class PodSandboxStatusRpc {
         info.put("hostNetwork", s.hostNetwork());
         info.put("ips", s.ips());
         info.put("dir", s.dir().toString());
+        var r = s.podResources();
+        if (!r.equals(io.jcri.cri.v1.LinuxContainerResources.getDefaultInstance())) {
+            Map<String, Object> res = new LinkedHashMap<>();
+            res.put("cpuShares", r.getCpuShares());
+            res.put("cpuQuota", r.getCpuQuota());
+            res.put("cpuPeriod", r.getCpuPeriod());
+            res.put("memoryLimitInBytes", r.getMemoryLimitInBytes());
+            info.put("podResources", res);
+        }
         if (s.state() == SandboxState.READY) {
             try {
                 PodNamespaces ns = runtime.podNamespaces(s.id());

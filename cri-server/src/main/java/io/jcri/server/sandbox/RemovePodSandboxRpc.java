@@ -3,6 +3,8 @@ package io.jcri.server.sandbox;
 import io.jcri.cri.v1.RemovePodSandboxRequest;
 import io.jcri.cri.v1.RemovePodSandboxResponse;
 import io.jcri.server.container.ContainerLifecycle;
+import io.jcri.cri.v1.ContainerEventType;
+import io.jcri.server.events.ContainerEvents;
 import io.jcri.server.grpc.CriException;
 import io.jcri.server.store.Container;
 import io.jcri.server.store.Sandbox;
@@ -16,11 +18,14 @@ public final class RemovePodSandboxRpc {
     private final SandboxStore sandboxes;
     private final StopPodSandboxRpc stopper;
     private final ContainerLifecycle lifecycle;
+    private final ContainerEvents events;
 
-    public RemovePodSandboxRpc(SandboxStore sandboxes, StopPodSandboxRpc stopper, ContainerLifecycle lifecycle) {
+    public RemovePodSandboxRpc(SandboxStore sandboxes, StopPodSandboxRpc stopper, ContainerLifecycle lifecycle,
+                               ContainerEvents events) {
         this.sandboxes = sandboxes;
         this.stopper = stopper;
         this.lifecycle = lifecycle;
+        this.events = events;
     }
 
     public RemovePodSandboxResponse remove(RemovePodSandboxRequest request) {
@@ -39,6 +44,7 @@ public final class RemovePodSandboxRpc {
             }
             SandboxDirs.delete(sandbox.dir());
             sandboxes.remove(sandbox);
+            events.sandbox(sandbox, ContainerEventType.CONTAINER_DELETED_EVENT);
         }
         LOG.info("sandbox " + sandbox.id() + " (" + sandbox.fullName() + ") removed");
         return RemovePodSandboxResponse.getDefaultInstance();

@@ -11,6 +11,8 @@ import io.jcri.runtime.ContainerRuntime;
 import io.jcri.runtime.PodNamespaces;
 import io.jcri.runtime.PodSpec;
 import io.jcri.runtime.launch.Undo;
+import io.jcri.cri.v1.ContainerEventType;
+import io.jcri.server.events.ContainerEvents;
 import io.jcri.server.grpc.CriException;
 import io.jcri.server.network.CniResult;
 import io.jcri.server.network.PodNetwork;
@@ -40,12 +42,15 @@ public final class RunPodSandboxRpc {
     private final ContainerRuntime runtime;
     private final PodNetwork network;
     private final Path sandboxRoot;
+    private final ContainerEvents events;
 
-    public RunPodSandboxRpc(SandboxStore sandboxes, ContainerRuntime runtime, PodNetwork network, Path sandboxRoot) {
+    public RunPodSandboxRpc(SandboxStore sandboxes, ContainerRuntime runtime, PodNetwork network, Path sandboxRoot,
+                            ContainerEvents events) {
         this.sandboxes = sandboxes;
         this.runtime = runtime;
         this.network = network;
         this.sandboxRoot = sandboxRoot;
+        this.events = events;
     }
 
     public RunPodSandboxResponse run(RunPodSandboxRequest request) {
@@ -83,6 +88,8 @@ public final class RunPodSandboxRpc {
             sandboxes.add(sandbox);
             sandboxes.update(sandbox, SandboxState.READY, ips);
             undo.commit();
+            events.sandbox(sandbox, ContainerEventType.CONTAINER_CREATED_EVENT);
+            events.sandbox(sandbox, ContainerEventType.CONTAINER_STARTED_EVENT);
             LOG.info("sandbox " + id + " (" + sandbox.fullName() + ") ready" + (ips.isEmpty() ? "" : " at " + ips));
             return RunPodSandboxResponse.newBuilder().setPodSandboxId(id).build();
         } catch (IOException e) {

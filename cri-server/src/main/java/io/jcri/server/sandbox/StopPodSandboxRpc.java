@@ -4,6 +4,8 @@ import io.jcri.cri.v1.StopPodSandboxRequest;
 import io.jcri.cri.v1.StopPodSandboxResponse;
 import io.jcri.runtime.ContainerRuntime;
 import io.jcri.server.container.ContainerLifecycle;
+import io.jcri.cri.v1.ContainerEventType;
+import io.jcri.server.events.ContainerEvents;
 import io.jcri.server.network.PodNetwork;
 import io.jcri.server.store.Container;
 import io.jcri.server.store.ContainerStore;
@@ -26,14 +28,16 @@ public final class StopPodSandboxRpc {
     private final ContainerLifecycle lifecycle;
     private final ContainerRuntime runtime;
     private final PodNetwork network;
+    private final ContainerEvents events;
 
     public StopPodSandboxRpc(SandboxStore sandboxes, ContainerStore containers, ContainerLifecycle lifecycle,
-                             ContainerRuntime runtime, PodNetwork network) {
+                             ContainerRuntime runtime, PodNetwork network, ContainerEvents events) {
         this.sandboxes = sandboxes;
         this.containers = containers;
         this.lifecycle = lifecycle;
         this.runtime = runtime;
         this.network = network;
+        this.events = events;
     }
 
     public StopPodSandboxResponse stop(StopPodSandboxRequest request) {
@@ -56,6 +60,7 @@ public final class StopPodSandboxRpc {
             if (sandbox.state() != SandboxState.NOTREADY) {
                 sandboxes.update(sandbox, SandboxState.NOTREADY, sandbox.ips());
                 LOG.info("sandbox " + sandbox.id() + " stopped");
+                events.sandbox(sandbox, ContainerEventType.CONTAINER_STOPPED_EVENT);
             }
         }
     }

@@ -59,6 +59,13 @@ public final class Container {
         return createdAtNanos;
     }
 
+    /** The same container with new Linux resources (UpdateContainerResources), so status and stats report them. */
+    public Container withResources(io.jcri.cri.v1.LinuxContainerResources resources) {
+        ContainerConfig.Builder b = config.toBuilder();
+        b.getLinuxBuilder().setResources(resources);
+        return new Container(id, sandboxId, b.build(), imageId, imageName, logPath, createdAtNanos);
+    }
+
     /** Unique within the sandbox: name and attempt. */
     public String fullName() {
         return sandboxId + "/" + config.getMetadata().getName() + "_" + config.getMetadata().getAttempt();

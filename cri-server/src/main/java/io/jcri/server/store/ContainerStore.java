@@ -32,6 +32,12 @@ public final class ContainerStore {
         index.put(container);
     }
 
+    /** Replaces the record of a container that exists (same id), e.g. after its resources changed. */
+    public void replace(Container container) {
+        files.write(container.id(), container.toRecord());
+        index.put(container);
+    }
+
     public void remove(Container container) {
         files.delete(container.id());
         index.remove(container.id());

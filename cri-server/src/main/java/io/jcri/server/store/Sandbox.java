@@ -1,6 +1,7 @@
 package io.jcri.server.store;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.jcri.cri.v1.LinuxContainerResources;
 import io.jcri.cri.v1.NamespaceMode;
 import io.jcri.cri.v1.PodSandboxConfig;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ public final class Sandbox {
     private final String runtimeHandler;
     private volatile SandboxState state;
     private volatile List<String> ips;
+    private volatile LinuxContainerResources podResources = LinuxContainerResources.getDefaultInstance();
 
     public Sandbox(String id, PodSandboxConfig config, long createdAtNanos, Path dir, String runtimeHandler,
                    SandboxState state, List<String> ips) {
@@ -63,6 +65,15 @@ public final class Sandbox {
         this.state = state;
     }
 
+    /** The pod-level resources kubelet last sent with UpdatePodSandboxResources (empty if never). */
+    public LinuxContainerResources podResources() {
+        return podResources;
+    }
+
+    void setPodResources(LinuxContainerResources resources) {
+        this.podResources = resources;
+    }
+
     void setIps(List<String> ips) {
         this.ips = List.copyOf(ips);
     }
@@ -78,14 +89,19 @@ public final class Sandbox {
     }
 
     Record toRecord() {
-        return new Record(id, config.toByteArray(), createdAtNanos, dir.toString(), runtimeHandler, state, ips);
+        return new Record(id, config.toByteArray(), createdAtNanos, dir.toString(), runtimeHandler, state, ips,
+                podResources.toByteArray());
     }
 
     static Sandbox fromRecord(Record r) {
         try {
-            return new Sandbox(r.id(), PodSandboxConfig.parseFrom(r.config()), r.createdAtNanos(), Path.of(r.dir()),
-                    r.runtimeHandler() == null ? "" : r.runtimeHandler(), r.state(),
+            Sandbox s = new Sandbox(r.id(), PodSandboxConfig.parseFrom(r.config()), r.createdAtNanos(),
+                    Path.of(r.dir()), r.runtimeHandler() == null ? "" : r.runtimeHandler(), r.state(),
                     r.ips() == null ? List.of() : r.ips());
+            if (r.podResources() != null) {
+                s.setPodResources(LinuxContainerResources.parseFrom(r.podResources()));
+            }
+            return s;
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("corrupt sandbox record " + r.id(), e);
         }
@@ -93,6 +109,6 @@ public final class Sandbox {
 
     /** The persisted form. */
     record Record(String id, byte[] config, long createdAtNanos, String dir, String runtimeHandler,
-                  SandboxState state, List<String> ips) {
+                  SandboxState state, List<String> ips, byte[] podResources) {
     }
 }

@@ -39,6 +39,12 @@ public final class SandboxStore {
         files.write(sandbox.id(), sandbox.toRecord());
     }
 
+    /** Records the pod-level resources of UpdatePodSandboxResources. */
+    public synchronized void updatePodResources(Sandbox sandbox, io.jcri.cri.v1.LinuxContainerResources resources) {
+        sandbox.setPodResources(resources);
+        files.write(sandbox.id(), sandbox.toRecord());
+    }
+
     public void remove(Sandbox sandbox) {
         files.delete(sandbox.id());
         index.remove(sandbox.id());

@@ -62,6 +62,17 @@ final class Results {
         info.put(key, value);
     }
 
+    /** The run's context: versions, commit, and how loaded the machine was before and after. */
+    synchronized void printHeader(PrintStream out) {
+        for (String k : List.of("git_commit", "version_jcri", "version_containerd", "containerd_binary", "runc_binary",
+                "kernel", "nproc", "uptime_before", "uptime_after")) {
+            if (info.containsKey(k)) {
+                out.println("- " + k + ": " + info.get(k));
+            }
+        }
+        out.println();
+    }
+
     synchronized void printMarkdown(PrintStream out) {
         StringBuilder h = new StringBuilder("| # | scenario | unit | runs |");
         StringBuilder sep = new StringBuilder("|---|---|---|---|");

@@ -78,6 +78,7 @@ final class SideBySide {
             b.tearDown();
         }
         System.out.println();
+        b.results.printHeader(System.out);
         b.results.printMarkdown(System.out);
         b.results.writeJson(o.json());
         System.out.println();
@@ -102,6 +103,11 @@ final class SideBySide {
         results.info("uptime_before", Procs.run(false, "uptime").trim());
         results.info("kernel", Procs.run(false, "uname", "-r").trim());
         results.info("nproc", Runtime.getRuntime().availableProcessors());
+        results.info("git_commit", Procs.run(false, "git", "rev-parse", "HEAD").trim());
+        if (o.targets().contains("containerd")) {
+            results.info("containerd_binary", Procs.run(false, "containerd", "--version").trim());
+            results.info("runc_binary", Procs.run(false, "runc", "--version").lines().findFirst().orElse(""));
+        }
         log("starting the loopback registry and pushing images");
         registry = TestRegistry.start();
         TestImageBuilder.image().layer(TestLayers.busybox()).cmd("sh")

@@ -68,7 +68,15 @@ class DaemonRpcTest {
             "runtime.v1.RuntimeService/Exec",
             "runtime.v1.RuntimeService/Attach",
             "runtime.v1.RuntimeService/PortForward",
-            "runtime.v1.RuntimeService/ExecSync");
+            "runtime.v1.RuntimeService/ExecSync",
+            "runtime.v1.RuntimeService/ContainerStats",
+            "runtime.v1.RuntimeService/ListContainerStats",
+            "runtime.v1.RuntimeService/PodSandboxStats",
+            "runtime.v1.RuntimeService/ListPodSandboxStats",
+            "runtime.v1.RuntimeService/ListMetricDescriptors",
+            "runtime.v1.RuntimeService/ListPodSandboxMetrics",
+            "runtime.v1.RuntimeService/UpdatePodSandboxResources",
+            "runtime.v1.RuntimeService/GetContainerEvents");
 
     @TempDir
     static Path base;
@@ -160,7 +168,19 @@ class DaemonRpcTest {
                 checked.add(method.getBareMethodName());
             }
         }
-        assertThat(checked).contains("CheckpointContainer", "StreamImages", "GetContainerEvents");
+        assertThat(checked).contains("CheckpointContainer", "StreamImages", "StreamContainers");
+    }
+
+    @Test
+    void theRpcsLeftOutOnPurposeSayWhy() {
+        StatusRuntimeException checkpoint = catchThrowableOfType(StatusRuntimeException.class, () -> daemon.endpoint()
+                .runtime().checkpointContainer(io.jcri.cri.v1.CheckpointContainerRequest.getDefaultInstance()));
+        assertThat(checkpoint.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+        assertThat(checkpoint.getStatus().getDescription()).contains("CRIU");
+        StatusRuntimeException stream = catchThrowableOfType(StatusRuntimeException.class, () -> daemon.endpoint()
+                .runtime().streamContainers(io.jcri.cri.v1.StreamContainersRequest.getDefaultInstance()).hasNext());
+        assertThat(stream.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+        assertThat(stream.getStatus().getDescription()).contains("runtime.v1.RuntimeService/ListContainers");
     }
 
     @SuppressWarnings("unchecked")

@@ -1,0 +1,118 @@
+package io.jcri.e2e.pod;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jcri.cri.v1.ContainerState;
+import io.jcri.cri.v1.ContainerStatus;
+import io.jcri.cri.v1.ListContainersRequest;
+import io.jcri.cri.v1.ListPodSandboxRequest;
+import io.jcri.cri.v1.PodSandbox;
+import io.jcri.cri.v1.PodSandboxConfig;
+import io.jcri.cri.v1.PodSandboxState;
+import io.jcri.e2e.harness.Deadline;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** kill -9 of the daemon with pods running; a new daemon takes over their state, processes and networks. */
+class DaemonRestartE2eTest {
+    static final int PR_SET_CHILD_SUBREAPER = 36;
+
+    @TempDir
+    static Path base;
+    static PodFixture fx;
+    static PodClient c;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fx = new PodFixture(base);
+        c = new PodClient(fx);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    static String procState(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                    .filter(l -> l.startsWith("State:")).findFirst().orElse("gone");
+        } catch (IOException e) {
+            return "gone";
+        }
+    }
+
+    @Test
+    void afterKillNineARestartedDaemonKnowsEveryPodAndContainerAndCanTearThemDown() throws Exception {
+        PodSandboxConfig pod1 = fx.pod("survivor").build();
+        PodSandboxConfig pod2 = fx.pod("survivor2").build();
+        String id1 = c.runPod(pod1);
+        String id2 = c.runPod(pod2);
+        try {
+            String longRunning = c.run(id1, pod1, fx.container("long", "sleep", "3600"));
+            // exits with 7 once told to, while the daemon is down
+            String quitter = c.run(id1, pod1, fx.container("quitter", "sh", "-c",
+                    "while [ ! -e /tmp/go ]; do busybox usleep 20000; done; exit 7"));
+            String other = c.run(id2, pod2, fx.container("other", "sleep", "3600"));
+            long longPid = c.pid(longRunning);
+            long quitterPid = c.pid(quitter);
+            String ip1 = c.podStatus(id1).getNetwork().getIp();
+
+            // this JVM plays the subreaper the deployment must put above the daemon: the daemon's orphaned
+            // containers are reparented to it, and one that exits stays a zombie holding its exit status until
+            // the new daemon reads it (this host's PID 1 reaps orphans, and their status with them)
+            assertThat(io.jcri.runtime.sys.Native.C.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)).isZero();
+            fx.daemon.process().destroyForcibly();
+            fx.daemon.awaitExit(Duration.ofSeconds(30));
+            Files.writeString(Path.of("/proc/" + quitterPid + "/root/tmp/go"), "");
+            Deadline.await(Duration.ofSeconds(20), "the quitter to exit while the daemon is down",
+                    () -> !procState(quitterPid).contains("S (sleeping)") && !procState(quitterPid)
+                            .contains("R (running)"));
+            assertThat(procState(longPid)).as("the container outlives the daemon").startsWith("State:\tS");
+            fx.killAndRestart();
+
+            assertThat(c.rt().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList())
+                    .filteredOn(p -> p.getId().equals(id1) || p.getId().equals(id2))
+                    .extracting(PodSandbox::getState)
+                    .containsExactly(PodSandboxState.SANDBOX_READY, PodSandboxState.SANDBOX_READY);
+            assertThat(c.podStatus(id1).getNetwork().getIp()).isEqualTo(ip1);
+            assertThat(c.rt().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList())
+                    .extracting(io.jcri.cri.v1.Container::getId).contains(longRunning, quitter, other);
+
+            ContainerStatus l = c.status(longRunning);
+            assertThat(l.getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);
+            assertThat(c.pid(longRunning)).isEqualTo(longPid);
+            assertThat(c.exec(longRunning, "cat", "/proc/1/comm").getStdout().toStringUtf8()).isEqualTo("sleep\n");
+
+            ContainerStatus q = c.status(quitter);
+            assertThat(q.getState()).isEqualTo(ContainerState.CONTAINER_EXITED);
+            assertThat(q.getFinishedAt()).isGreaterThanOrEqualTo(q.getStartedAt());
+            // its exit status, read by the new daemon from the unreaped zombie
+            assertThat(q.getExitCode()).as(q.getMessage()).isEqualTo(7);
+            assertThat(q.getReason()).isEqualTo("Error");
+
+            // teardown through the new daemon: containers stopped, CNI DEL from the cached result, names free
+            c.cleanup(id1);
+            c.cleanup(id2);
+            Deadline.await(Duration.ofSeconds(20), "the recovered container's process to be gone",
+                    () -> procState(longPid).equals("gone") || procState(longPid).contains("Z (zombie)"));
+            assertThat(c.rt().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList())
+                    .extracting(io.jcri.cri.v1.Container::getId).doesNotContain(longRunning, quitter, other);
+            String again = c.runPod(pod1);
+            assertThat(c.podStatus(again).getNetwork().getIp()).startsWith(fx.subnetPrefix + ".");
+            c.cleanup(again);
+        } finally {
+            io.jcri.runtime.sys.Native.C.prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+            c.cleanup(id1);
+            c.cleanup(id2);
+        }
+    }
+}
