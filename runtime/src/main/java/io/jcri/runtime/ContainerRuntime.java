@@ -59,6 +59,8 @@ import java.util.stream.Stream;
  * ttys do not survive a daemon restart.
  */
 public final class ContainerRuntime implements AutoCloseable {
+    /** ExecSync keeps at most this much of each output stream (kubelet's limit for probe output is lower). */
+    public static final int EXEC_OUTPUT_CAP = 16 * 1024 * 1024;
     private final RuntimeOptions options;
     private final Path helper;
     private final StateStore store;
@@ -507,16 +509,28 @@ public final class ContainerRuntime implements AutoCloseable {
     private static CompletableFuture<byte[]> drain(InputStream in) {
         if (in == null) return CompletableFuture.completedFuture(new byte[0]);
         CompletableFuture<byte[]> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                f.complete(in.readAllBytes());
-            } catch (IOException e) {
-                f.complete(new byte[0]);
-            }
-        }, "jcri-exec-output");
+        Thread t = new Thread(() -> f.complete(readCapped(in)), "jcri-exec-output");
         t.setDaemon(true);
         t.start();
         return f;
+    }
+
+    /** The first {@link #EXEC_OUTPUT_CAP} bytes of a stream; the rest is read and dropped so the writer never blocks. */
+    static byte[] readCapped(InputStream in) {
+        java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+        byte[] buf = new byte[64 * 1024];
+        try {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                int room = EXEC_OUTPUT_CAP - kept.size();
+                if (room > 0) {
+                    kept.write(buf, 0, Math.min(room, n));
+                }
+            }
+        } catch (IOException e) {
+            // the process's side closed: what was read is the output
+        }
+        return kept.toByteArray();
     }
 
     private static Path installHelper(Path target) throws IOException {

@@ -7,6 +7,7 @@ import io.jcri.runtime.ContainerStatus;
 import io.jcri.runtime.ProcessIO;
 import io.jcri.server.events.ContainerEvents;
 import io.jcri.server.grpc.CriException;
+import io.jcri.server.metrics.ContainerMetrics;
 import io.jcri.server.store.Container;
 import io.jcri.server.store.ContainerStore;
 
@@ -34,11 +35,12 @@ public final class StartContainerRpc {
                         + status.name().toLowerCase() + ", only a created container can be started");
             }
             ProcessIO io;
-            try {
+            try (var timer = ContainerMetrics.LAUNCH.startTimer()) {
                 io = runtime.start(c.id());
             } catch (IllegalStateException e) {
                 throw CriException.failedPrecondition("StartContainer: " + e.getMessage());
             }
+            ContainerMetrics.STARTS.inc();
             logs.attach(c, io);
             events.containerStarted(c);
         }

@@ -5,6 +5,7 @@ import io.jcri.cri.v1.ContainerEventType;
 import io.jcri.cri.v1.PodSandboxStatus;
 import io.jcri.runtime.ContainerRuntime;
 import io.jcri.server.container.ContainerStatusRpc;
+import io.jcri.server.metrics.ContainerMetrics;
 import io.jcri.server.sandbox.PodSandboxStatusRpc;
 import io.jcri.server.store.Container;
 import io.jcri.server.store.ContainerStore;
@@ -51,6 +52,7 @@ public final class ContainerEvents {
     public void watchExit(Container c) {
         try {
             runtime.exited(c.id()).thenAccept(state -> {
+                ContainerMetrics.exited(state.reason(), state.oomKilled());
                 try {
                     publish(c.id(), c.sandboxId(), ContainerEventType.CONTAINER_STOPPED_EVENT);
                 } catch (RuntimeException e) {

@@ -143,6 +143,14 @@ class PodLifecycleE2eTest {
             assertThat(exited.getFinishedAt()).isGreaterThanOrEqualTo(exited.getStartedAt());
             rt().stopContainer(StopContainerRequest.newBuilder().setContainerId(ctr).setTimeout(10).build());
 
+            var metrics = io.jcri.e2e.harness.PrometheusScrape.fetch(fx.daemon.metricsPort());
+            assertThat(metrics.value("jcri_container_starts_total")).isGreaterThanOrEqualTo(1.0);
+            assertThat(metrics.text()).containsPattern("jcri_container_exits_total\\{reason=\"Error\",?\\} [1-9]");
+            assertThat(metrics.value("jcri_container_launch_duration_seconds_count")).isGreaterThanOrEqualTo(1.0);
+            assertThat(metrics.text()).containsPattern(
+                    "jcri_cni_operation_duration_seconds_count\\{operation=\"ADD\",?\\} [1-9]");
+            assertThat(metrics.text()).containsPattern("jcri_pod_sandboxes\\{state=\"ready\",?\\} [1-9]");
+
             rt().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
             assertThat(rt().podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(podId).build())
                     .getStatus().getState()).isEqualTo(PodSandboxState.SANDBOX_NOTREADY);

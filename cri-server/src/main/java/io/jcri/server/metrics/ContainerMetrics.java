@@ -1,0 +1,28 @@
+package io.jcri.server.metrics;
+
+import io.prometheus.client.Counter;
+import io.prometheus.client.Histogram;
+
+/** Container lifecycle: starts, exits by reason, OOM kills, and how long the runtime takes to launch one. */
+public final class ContainerMetrics {
+    public static final Counter STARTS = Counter.build("jcri_container_starts_total",
+            "Containers started").register();
+    public static final Counter EXITS = Counter.build("jcri_container_exits_total",
+            "Container processes that exited, by CRI reason (Completed, Error, OOMKilled)").labelNames("reason")
+            .register();
+    public static final Counter OOM_KILLS = Counter.build("jcri_container_oom_kills_total",
+            "Containers whose process the kernel's OOM killer ended").register();
+    public static final Histogram LAUNCH = Histogram.build("jcri_container_launch_duration_seconds",
+            "Time the runtime takes to launch a container's process (StartContainer without log setup)")
+            .buckets(0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5).register();
+
+    private ContainerMetrics() {
+    }
+
+    public static void exited(String reason, boolean oomKilled) {
+        EXITS.labels(reason.isEmpty() ? "Unknown" : reason).inc();
+        if (oomKilled) {
+            OOM_KILLS.inc();
+        }
+    }
+}
