@@ -137,7 +137,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         res.headers().set(PROTOCOL_HEADER, chosen);
         ctx.writeAndFlush(res);
         SpdySession session = new SpdySession(listener);
-        ctx.pipeline().addAfter("http", "spdy", new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
+        ctx.pipeline().addAfter("http", "spdy", new SpdyFrameCodec(SpdyVersion.SPDY_3_1, 64 * 1024, 16 * 1024, 6, 15, 8));
         ctx.pipeline().addAfter("spdy", "session", session);
         ctx.pipeline().remove(this);
         ctx.pipeline().remove("aggregator");

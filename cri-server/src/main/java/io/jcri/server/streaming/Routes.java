@@ -78,6 +78,6 @@ final class Routes {
             }
             netns = ns.net();
         }
-        return new SpdyPortForward(sandbox.id(), netns, group, executor, creationTimeoutSeconds);
+        return new SpdyPortForward(sandbox.id(), netns, executor, creationTimeoutSeconds);
     }
 }

@@ -7,7 +7,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -35,18 +34,16 @@ final class SpdyPortForward implements SpdySession.Listener {
 
     private final String podId;
     private final Path netns;
-    private final EventLoopGroup group;
     private final ExecutorService executor;
     private final long creationTimeoutSeconds;
     private final Map<String, Pair> pairs = new HashMap<>();
     private final Set<Channel> targets = ConcurrentHashMap.newKeySet();
     private SpdySession spdy;
 
-    SpdyPortForward(String podId, Path netns, EventLoopGroup group, ExecutorService executor,
+    SpdyPortForward(String podId, Path netns, ExecutorService executor,
                     long creationTimeoutSeconds) {
         this.podId = podId;
         this.netns = netns;
-        this.group = group;
         this.executor = executor;
         this.creationTimeoutSeconds = creationTimeoutSeconds;
     }
@@ -158,7 +155,12 @@ final class SpdyPortForward implements SpdySession.Listener {
             ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                 @Override
                 public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    data.write((ByteBuf) msg);
+                    data.writeNoFlush((ByteBuf) msg);
+                }
+
+                @Override
+                public void channelReadComplete(ChannelHandlerContext ctx) {
+                    spdy.channel().flush();
                 }
 
                 @Override
@@ -189,7 +191,8 @@ final class SpdyPortForward implements SpdySession.Listener {
                     ctx.close();
                 }
             });
-            group.register(ch).addListener(f -> {
+            // the session's own event loop: relaying needs no thread hop
+            spdy.channel().eventLoop().register(ch).addListener(f -> {
                 if (!f.isSuccess()) {
                     fail("error forwarding port " + port + ": " + f.cause());
                     return;

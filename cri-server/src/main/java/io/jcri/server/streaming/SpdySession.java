@@ -167,6 +167,11 @@ final class SpdySession extends ChannelInboundHandlerAdapter {
             return session.channel.writeAndFlush(new DefaultSpdyDataFrame(id, data));
         }
 
+        /** Queues without flushing; the caller flushes the channel (several frames per syscall). */
+        io.netty.channel.ChannelFuture writeNoFlush(ByteBuf data) {
+            return session.channel.write(new DefaultSpdyDataFrame(id, data));
+        }
+
         /** Half-closes our side (FIN). */
         synchronized void finish() {
             if (!finished) {

@@ -98,7 +98,7 @@ final class SpdyTestClient implements AutoCloseable {
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 FullHttpResponse r = (FullHttpResponse) msg;
                 if (r.status().code() == 101) {
-                    ctx.pipeline().addAfter("http", "spdy", new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
+                    ctx.pipeline().addAfter("http", "spdy", new SpdyFrameCodec(SpdyVersion.SPDY_3_1, 64 * 1024, 16 * 1024, 6, 15, 8));
                     ctx.pipeline().addAfter("spdy", "session", client.new Session());
                     ctx.pipeline().remove("agg");
                     ctx.pipeline().remove("http");

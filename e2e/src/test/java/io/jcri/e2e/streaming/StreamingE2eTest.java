@@ -179,6 +179,26 @@ class StreamingE2eTest {
     }
 
     @Test
+    void attachToAnInteractiveTtyContainerWithStdinAndResize() throws Exception {
+        String shell = fx.run(fx.container("shell", "sh").setStdin(true).setTty(true));
+        String url = fx.rt().attach(AttachRequest.newBuilder().setContainerId(shell).setStdin(true).setStdout(true)
+                .setTty(true).build()).getUrl();
+        try (SpdyTestClient c = spdy(url, "v4.channel.k8s.io")) {
+            c.open("streamtype", "error");
+            var stdin = c.open("streamtype", "stdin");
+            var stdout = c.open("streamtype", "stdout");
+            var resize = c.open("streamtype", "resize");
+            resize.write("{\"Width\":101,\"Height\":33}\n");
+            stdin.write("busybox stty size; echo marker-$((6*7))\n");
+            Deadline.await(WAIT, "the shell to answer through attach:\n" + stdout.text(),
+                    () -> stdout.text().contains("marker-42"));
+            assertThat(stdout.text()).contains("33 101");
+        }
+        assertThat(fx.rt().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(shell).build())
+                .getStatus().getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);
+    }
+
+    @Test
     void expiredAndReusedTokensAreRefusedAndRunNothing() throws Exception {
         String url = execUrl("echo", "once");
         try (SpdyTestClient c = spdy(url, "v4.channel.k8s.io")) {
