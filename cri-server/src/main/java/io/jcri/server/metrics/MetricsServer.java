@@ -16,6 +16,7 @@ public final class MetricsServer implements AutoCloseable {
 
     public static MetricsServer start(String host, int port) throws IOException {
         DefaultExports.initialize();
+        new PullProgressCollector().register();
         HTTPServer server = new HTTPServer.Builder()
                 .withInetSocketAddress(new InetSocketAddress(host, port))
                 .withRegistry(CollectorRegistry.defaultRegistry)

@@ -35,6 +35,8 @@ class MetricsE2eTest {
             assertThat(after.hasMetric("jcri_grpc_request_duration_seconds_bucket")).isTrue();
             assertThat(after.text()).contains("jcri_pod_sandboxes{state=\"ready\"");
             assertThat(after.text()).contains("jcri_containers{state=\"running\"");
+            assertThat(after.value("jcri_image_pulls_in_flight")).isZero();
+            assertThat(after.has("jcri_image_pull_in_flight_bytes_done")).isTrue();
             assertThat(after.hasMetric("jvm_memory_bytes_used")).isTrue();
             assertThat(after.hasMetric("jvm_threads_current")).isTrue();
             assertThat(after.hasMetric("jvm_gc_collection_seconds_count")).isTrue();

@@ -105,7 +105,16 @@ public final class ImagePuller {
             throw new UnsupportedManifestException("image config names " + config.diffIds().size()
                     + " diff ids for " + manifest.layers().size() + " layers");
         }
-        PullProgress progress = new PullProgress(ref.toString(), progressInterval);
+        try (PullProgress progress = PullProgress.begin(ref.toString(), progressInterval)) {
+            return fetchLayers(ep, ref, top, used, manifest, configDesc, config, creds, lease, progress);
+        }
+    }
+
+    private ImageRecord fetchLayers(RegistryEndpoint ep, ImageReference ref, ManifestResponse top,
+                                    ManifestResponse used, ImageManifest manifest, Descriptor configDesc,
+                                    ImageConfig config, Credentials creds, ContentLeases.Lease lease,
+                                    PullProgress progress) throws Exception {
+        String repo = ref.path();
         LayerFetcher.Source source = new LayerFetcher.Source(ep, repo, creds);
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         List<LayerRecord> layerRecords = new ArrayList<>();
