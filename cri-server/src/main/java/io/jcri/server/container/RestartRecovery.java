@@ -17,7 +17,9 @@ import java.util.logging.Logger;
  * After a daemon restart (the runtime has recovered its containers): reconciles the CRI records with what the
  * runtime found, like containerd's restart.go.
  * <ul>
- * <li>running containers: their exits are watched again, so STOPPED events and exit codes keep coming;</li>
+ * <li>running containers: their exits are watched again, so STOPPED events and exit codes keep coming, and their
+ *     stdout/stderr (FIFOs the runtime reopens) are copied to their logs again, with what they wrote meanwhile
+ *     (up to a pipe buffer); ReopenContainerLog works for them again;</li>
  * <li>runtime containers without a CRI record (the daemon died between the runtime's create and the record):
  *     deleted, or their cgroup and writable layer would leak;</li>
  * <li>CRI containers the runtime does not know (its state dir lives under /run: a reboot) stay listed as
@@ -32,13 +34,15 @@ public final class RestartRecovery {
     private final ContainerStore containers;
     private final ContainerRuntime runtime;
     private final ContainerEvents events;
+    private final ContainerLogs logs;
 
     public RestartRecovery(SandboxStore sandboxes, ContainerStore containers, ContainerRuntime runtime,
-                           ContainerEvents events) {
+                           ContainerEvents events, ContainerLogs logs) {
         this.sandboxes = sandboxes;
         this.containers = containers;
         this.runtime = runtime;
         this.events = events;
+        this.logs = logs;
     }
 
     public void run() {
@@ -52,6 +56,7 @@ public final class RestartRecovery {
                         + " rebooted?); it is reported CONTAINER_UNKNOWN until removed");
             } else if (state.get().status() == ContainerStatus.RUNNING) {
                 events.watchExit(c);
+                reattachLog(c);
                 running++;
             }
         }
@@ -73,5 +78,13 @@ public final class RestartRecovery {
             }
         }
         LOG.info("restart recovery: " + running + " running containers watched again");
+    }
+
+    private void reattachLog(Container c) {
+        try {
+            logs.attach(c, runtime.reattachOutput(c.id()));
+        } catch (RuntimeException e) {
+            LOG.warning("container " + c.id() + ": its output cannot be logged again after the restart: " + e);
+        }
     }
 }

@@ -135,7 +135,7 @@ public final class CriServices implements AutoCloseable {
                 new UpdatePodSandboxResourcesRpc(sandboxes),
                 new GetContainerEventsRpc(eventHub),
                 new StreamingRpcs(streaming, streamingBackend));
-        new RestartRecovery(sandboxes, containers, runtime, events).run();
+        new RestartRecovery(sandboxes, containers, runtime, events, logs).run();
         services = List.of(new RuntimeServiceImpl(rpcs), new ImageServiceImpl(images));
     }
 

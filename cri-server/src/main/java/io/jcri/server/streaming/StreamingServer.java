@@ -3,6 +3,8 @@ package io.jcri.server.streaming;
 import io.jcri.server.config.StreamingSection;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
@@ -15,6 +17,8 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -34,6 +38,8 @@ public final class StreamingServer implements AutoCloseable {
 
     /** Up to this much output may queue per connection before its producer is paused. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+
+    static final long IDLE_TIMEOUT_HOURS = 4;
 
     private final EventLoopGroup group;
     private final ExecutorService executor;
@@ -80,6 +86,21 @@ public final class StreamingServer implements AutoCloseable {
                             if (sslContext != null) {
                                 c.pipeline().addLast("ssl", sslContext.newHandler(c.alloc()));
                             }
+                            // an open session without any traffic for 4 hours is closed (kubelet's default)
+                            c.pipeline().addLast("idle", new IdleStateHandler(0, 0, IDLE_TIMEOUT_HOURS,
+                                    TimeUnit.HOURS));
+                            c.pipeline().addLast("idle-close", new ChannelInboundHandlerAdapter() {
+                                @Override
+                                public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                                    if (evt instanceof IdleStateEvent) {
+                                        LOG.info("closing streaming connection " + ctx.channel().remoteAddress()
+                                                + ": idle for " + IDLE_TIMEOUT_HOURS + " hours");
+                                        ctx.close();
+                                    } else {
+                                        ctx.fireUserEventTriggered(evt);
+                                    }
+                                }
+                            });
                             c.pipeline().addLast("http", new HttpServerCodec());
                             c.pipeline().addLast("aggregator", new HttpObjectAggregator(64 * 1024));
                             c.pipeline().addLast("router", new HttpRouter(routes));

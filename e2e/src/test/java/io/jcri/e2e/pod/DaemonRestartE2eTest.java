@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,10 @@ class DaemonRestartE2eTest {
         }
     }
 
+    static int ticks(Path log) {
+        return (int) PodClient.readLog(log).lines().filter(l -> l.contains(" stdout F tick-")).count();
+    }
+
     static String procState(long pid) {
         try {
             return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
@@ -62,6 +67,12 @@ class DaemonRestartE2eTest {
             String quitter = c.run(id1, pod1, fx.container("quitter", "sh", "-c",
                     "while [ ! -e /tmp/go ]; do busybox usleep 20000; done; exit 7"));
             String other = c.run(id2, pod2, fx.container("other", "sleep", "3600"));
+            // keeps writing numbered lines, before, during and after the daemon's absence
+            c.run(id2, pod2, fx.container("talker", "sh", "-c",
+                    "i=0; while :; do echo tick-$i; i=$((i+1)); busybox usleep 100000; done"));
+            Path talkerLog = Path.of(pod2.getLogDirectory(), "talker/0.log");
+            Deadline.await(Duration.ofSeconds(20), "ticks in " + talkerLog,
+                    () -> PodClient.readLog(talkerLog).contains("tick-3\n"));
             long longPid = c.pid(longRunning);
             long quitterPid = c.pid(quitter);
             String ip1 = c.podStatus(id1).getNetwork().getIp();
@@ -91,6 +102,21 @@ class DaemonRestartE2eTest {
             assertThat(l.getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);
             assertThat(c.pid(longRunning)).isEqualTo(longPid);
             assertThat(c.exec(longRunning, "cat", "/proc/1/comm").getStdout().toStringUtf8()).isEqualTo("sleep\n");
+
+            // the new daemon logs the talker's output again, including what it wrote while nobody read it
+            int ticksBefore = ticks(talkerLog);
+            Deadline.await(Duration.ofSeconds(20), "new ticks after the restart",
+                    () -> ticks(talkerLog) > ticksBefore + 5);
+            // in order, each line whole; at most one gap: what the killed daemon had read but not yet written
+            List<Integer> numbers = PodClient.readLog(talkerLog).lines()
+                    .map(line -> Integer.parseInt(line.substring(line.indexOf(" stdout F tick-") + 15))).toList();
+            int gaps = 0;
+            for (int i = 1; i < numbers.size(); i++) {
+                assertThat(numbers.get(i)).as("tick after %s", numbers.get(i - 1)).isGreaterThan(numbers.get(i - 1));
+                gaps += numbers.get(i) == numbers.get(i - 1) + 1 ? 0 : 1;
+            }
+            assertThat(numbers.get(0)).isZero();
+            assertThat(gaps).as("gaps in %s", numbers).isLessThanOrEqualTo(1);
 
             ContainerStatus q = c.status(quitter);
             assertThat(q.getState()).isEqualTo(ContainerState.CONTAINER_EXITED);
