@@ -143,6 +143,14 @@ public final class CriServices implements AutoCloseable {
         return services;
     }
 
+    /**
+     * Ends the open GetContainerEvents streams (kubelet always holds one), so a graceful shutdown waits only for
+     * calls that finish by themselves.
+     */
+    public void endStreams() {
+        eventHub.close();
+    }
+
     /** Stops supervising; running containers keep running for the next daemon to recover. */
     @Override
     public void close() {

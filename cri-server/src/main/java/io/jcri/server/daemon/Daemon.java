@@ -61,6 +61,9 @@ public final class Daemon {
             metricsServer.close();
         }
         try {
+            if (services != null) {
+                services.endStreams();
+            }
             if (server != null) {
                 server.shutdown(config.shutdownGraceSeconds());
             }

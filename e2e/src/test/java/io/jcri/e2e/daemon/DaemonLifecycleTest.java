@@ -35,6 +35,25 @@ class DaemonLifecycleTest {
     }
 
     @Test
+    void anOpenEventStreamDoesNotHoldUpTheShutdown() throws Exception {
+        JcriDaemon daemon = JcriDaemon.start(base);
+        try {
+            var events = io.jcri.cri.v1.RuntimeServiceGrpc.newBlockingStub(daemon.endpoint().channel())
+                    .getContainerEvents(io.jcri.cri.v1.GetEventsRequest.getDefaultInstance());
+            io.jcri.e2e.harness.Deadline.await(Duration.ofSeconds(20), "the event subscription",
+                    () -> daemon.log().contains("container events: subscriber added"));
+            long before = System.nanoTime();
+            daemon.process().destroy();
+            assertThat(daemon.awaitExit(EXIT_TIMEOUT)).as(daemon.log()).isZero();
+            // well inside shutdown_grace_seconds (10): the stream was ended, not waited for
+            assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(8));
+            assertThat(events.hasNext()).isFalse();
+        } finally {
+            daemon.close();
+        }
+    }
+
+    @Test
     void aSecondDaemonOnTheSameSocketIsRefusedWhileTheFirstKeepsServing() {
         try (JcriDaemon first = JcriDaemon.start(base)) {
             JcriDaemon second = JcriDaemon.launch(base.resolve("second").getParent());
