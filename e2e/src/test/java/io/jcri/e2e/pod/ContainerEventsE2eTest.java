@@ -17,35 +17,13 @@ import io.jcri.cri.v1.RuntimeServiceGrpc;
 import io.jcri.cri.v1.StopContainerRequest;
 import io.jcri.cri.v1.StopPodSandboxRequest;
 import io.jcri.e2e.harness.Deadline;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** GetContainerEvents streams the lifecycle as kubelet's evented PLEG expects it. */
-class ContainerEventsE2eTest {
-    @TempDir
-    static Path base;
-    static PodFixture fx;
-    static PodClient c;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = new PodFixture(base);
-        c = new PodClient(fx);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fx != null) {
-            fx.close();
-        }
-    }
-
+class ContainerEventsE2eTest extends PodE2eBase {
     /** A GetContainerEvents stream collecting what it receives; subscribed once the daemon registered it. */
     static final class Subscription implements AutoCloseable {
         final List<ContainerEventResponse> events = new CopyOnWriteArrayList<>();

@@ -15,35 +15,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The CRI log files as crictl logs and kubelet read them: exact format, long lines, rotation. */
-class ContainerLogsE2eTest {
+class ContainerLogsE2eTest extends PodE2eBase {
     /** {@code <RFC3339Nano UTC> <stream> <P|F> <content>}. */
     static final Pattern ENTRY = Pattern.compile(
             "(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?Z) (stdout|stderr) ([PF]) (.*)");
     static final int MAX_LINE = 16 * 1024;
 
-    @TempDir
-    static Path base;
-    static PodFixture fx;
-    static PodClient c;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = new PodFixture(base);
-        c = new PodClient(fx);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fx != null) {
-            fx.close();
-        }
-    }
 
     record Entry(Instant time, String stream, boolean partial, String content) {
     }

@@ -23,35 +23,14 @@ import io.jcri.cri.v1.PodSandboxStatsRequest;
 import io.jcri.cri.v1.UpdateContainerResourcesRequest;
 import io.jcri.cri.v1.UpdatePodSandboxResourcesRequest;
 import io.jcri.e2e.harness.Deadline;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Stats, metrics and resource RPCs read the containers' real cgroups: numbers move with real work. */
-class ContainerStatsE2eTest {
+class ContainerStatsE2eTest extends PodE2eBase {
     static final long MIB = 1024 * 1024;
 
-    @TempDir
-    static Path base;
-    static PodFixture fx;
-    static PodClient c;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = new PodFixture(base);
-        c = new PodClient(fx);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fx != null) {
-            fx.close();
-        }
-    }
 
     static ContainerStats stats(String id) {
         return c.rt().containerStats(ContainerStatsRequest.newBuilder().setContainerId(id).build()).getStats();

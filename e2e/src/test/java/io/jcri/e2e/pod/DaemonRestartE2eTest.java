@@ -15,32 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** kill -9 of the daemon with pods running; a new daemon takes over their state, processes and networks. */
-class DaemonRestartE2eTest {
+class DaemonRestartE2eTest extends PodE2eBase {
     static final int PR_SET_CHILD_SUBREAPER = 36;
-
-    @TempDir
-    static Path base;
-    static PodFixture fx;
-    static PodClient c;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = new PodFixture(base);
-        c = new PodClient(fx);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fx != null) {
-            fx.close();
-        }
-    }
 
     static int ticks(Path log) {
         return (int) PodClient.readLog(log).lines().filter(l -> l.contains(" stdout F tick-")).count();

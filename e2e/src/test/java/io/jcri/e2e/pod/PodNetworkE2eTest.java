@@ -15,31 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Namespaces shared within a pod, and the CNI bridge network between pods, the host and host ports. */
-class PodNetworkE2eTest {
-    @TempDir
-    static Path base;
-    static PodFixture fx;
-    static PodClient c;
+class PodNetworkE2eTest extends PodE2eBase {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = new PodFixture(base);
-        c = new PodClient(fx);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fx != null) {
-            fx.close();
-        }
-    }
 
     static String ns(long pid, String kind) throws IOException {
         return Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/" + kind)).toString();
