@@ -74,10 +74,7 @@ own_pids() {
 
 # the PIDs in the cgroups of this run's pods (the workloads: pause, sleep, sh)
 cgroup_pids() {
-  local f
-  for f in $(find /sys/fs/cgroup/*/jcribench-"$tag"-* -name cgroup.procs 2>/dev/null); do
-    cat "$f" 2>/dev/null || true
-  done | sort -u
+  find /sys/fs/cgroup/*/jcribench-"$tag"-* -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u || true
 }
 
 cleanup() {
@@ -114,7 +111,9 @@ cleanup() {
   for link in "jb${tag}j" "jb${tag}c"; do
     ip link show "$link" >/dev/null 2>&1 && ip link del "$link"
   done
-  find /sys/fs/cgroup/*/jcribench-"$tag"-* -depth -type d -exec rmdir {} \; 2>/dev/null
+  # the pods' parent cgroups (kubelet's to remove in a cluster) and anything a failed teardown left; children
+  # come before their parents in -depth order, and rmdir takes them in argument order
+  find /sys/fs/cgroup/*/jcribench-"$tag"-* -depth -type d -exec rmdir {} + 2>/dev/null
   rm -rf --one-file-system "$work"
   # containerd's shims put their sockets under /run/containerd/s whatever the state dir
   if [ "$run_containerd_existed" = false ] && [ -d /run/containerd ] && ! pgrep -x containerd >/dev/null; then
