@@ -59,8 +59,8 @@ public final class JcriDaemon implements AutoCloseable {
             Files.createDirectories(base);
             Path socket = base.resolve("run/jcri.sock");
             Path log = base.resolve("daemon-" + System.nanoTime() + ".log");
-            List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Djnr.ffi.x86asm.enabled=false",
-                    "-jar", jar().toString(),
+            // through the launcher people use, so tests and benchmarks run the daemon with its real JVM options
+            List<String> cmd = new ArrayList<>(List.of(launcher().toString(),
                     "--socket", socket.toString(),
                     "--root", base.resolve("root").toString(),
                     "--state", base.resolve("state").toString(),
@@ -68,6 +68,10 @@ public final class JcriDaemon implements AutoCloseable {
                     "--metrics-address", "127.0.0.1:0"));
             cmd.addAll(List.of(extraArgs));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().put("JCRI_JAR", jar().toString());
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            // class data sharing only when asked (JCRI_CDS=on): many test daemons must not race on the archive
+            pb.environment().put("JCRI_CDS", System.getenv().getOrDefault("JCRI_CDS", "off"));
             // as the launcher does: layer file names are UTF-8 and the JVM decodes them by the locale
             pb.environment().put("LC_ALL", "C.UTF-8");
             Process p = pb.start();
@@ -77,8 +81,14 @@ public final class JcriDaemon implements AutoCloseable {
         }
     }
 
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /** {@code deploy/bin/jcri} of the source tree the jar was built in. */
+    static Path launcher() {
+        Path repo = jar().getParent().getParent().getParent();
+        Path launcher = repo.resolve("deploy/bin/jcri");
+        if (!Files.isExecutable(launcher)) {
+            throw new IllegalStateException("launcher " + launcher + " is missing or not executable");
+        }
+        return launcher;
     }
 
     public void awaitServing(Duration timeout) {
