@@ -17,6 +17,17 @@ public final class MetricsServer implements AutoCloseable {
     public static MetricsServer start(String host, int port) throws IOException {
         DefaultExports.initialize();
         new PullProgressCollector().register();
+        // every series exists from the start at zero, so dashboards and rate() see it before the first event
+        ContainerMetrics.STARTS.inc(0);
+        ContainerMetrics.OOM_KILLS.inc(0);
+        for (String reason : new String[] {"Completed", "Error", "OOMKilled"}) {
+            ContainerMetrics.EXITS.labels(reason);
+        }
+        for (String operation : new String[] {"ADD", "DEL", "CHECK"}) {
+            CniMetrics.FAILURES.labels(operation);
+            CniMetrics.DURATION.labels(operation);
+        }
+        ImagePullMetrics.PULLS.labels("success");
         HTTPServer server = new HTTPServer.Builder()
                 .withInetSocketAddress(new InetSocketAddress(host, port))
                 .withRegistry(CollectorRegistry.defaultRegistry)

@@ -36,6 +36,9 @@ class MetricsE2eTest {
             assertThat(after.text()).contains("jcri_pod_sandboxes{state=\"ready\"");
             assertThat(after.text()).contains("jcri_containers{state=\"running\"");
             assertThat(after.value("jcri_image_pulls_in_flight")).isZero();
+            assertThat(after.has("jcri_container_starts_total")).isTrue();
+            assertThat(after.text()).contains("jcri_container_exits_total{reason=\"OOMKilled\"")
+                    .contains("jcri_cni_operation_failures_total{operation=\"DEL\"");
             assertThat(after.has("jcri_image_pull_in_flight_bytes_done")).isTrue();
             assertThat(after.hasMetric("jvm_memory_bytes_used")).isTrue();
             assertThat(after.hasMetric("jvm_threads_current")).isTrue();
