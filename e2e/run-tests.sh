@@ -26,4 +26,20 @@ mvn -B -ntp verify "$@"
 
 # The benchmark harness once per scenario, jcri only, small sizes, so that it cannot rot (the side-by-side run
 # against containerd, e2e/bench.sh without arguments, is not part of CI). set -e: its exit code is the script's.
-e2e/bench.sh --smoke
+e2e/bench.sh --smoke | tee e2e/target/bench-smoke.log
+
+# One closing line for the whole run: every Surefire suite of every module plus the smoke scenarios.
+summary=$(cat */target/surefire-reports/TEST-*.xml 2>/dev/null | awk '
+  /<testsuite / {
+    for (i = 1; i <= NF; i++) {
+      if ($i ~ /^tests=/)    { gsub(/[^0-9]/, "", $i); t += $i }
+      if ($i ~ /^failures=/) { gsub(/[^0-9]/, "", $i); f += $i }
+      if ($i ~ /^errors=/)   { gsub(/[^0-9]/, "", $i); e += $i }
+      if ($i ~ /^skipped=/)  { gsub(/[^0-9]/, "", $i); s += $i }
+    }
+  }
+  END { printf "%d %d %d\n", t - f - e - s, f + e, s }')
+read -r passed failed skipped <<< "$summary"
+smoke=$(sed -n 's/^bench-smoke: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' e2e/target/bench-smoke.log)
+read -r smoke_passed smoke_failed <<< "${smoke:-0 0}"
+echo "all: $((passed + smoke_passed)) passed, $((failed + smoke_failed)) failed, $skipped skipped"
