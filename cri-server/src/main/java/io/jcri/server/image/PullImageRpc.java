@@ -54,6 +54,11 @@ public final class PullImageRpc {
 
     private static Status.Code codeFor(ImagePullException e) {
         for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.http.HttpConnectTimeoutException
+                    || t instanceof java.nio.channels.UnresolvedAddressException
+                    || t instanceof java.net.UnknownHostException) {
+                return Status.Code.UNAVAILABLE; // no registry answered: worth retrying later
+            }
             if (t instanceof RegistryException re) {
                 if (re.isNotFound()) {
                     return Status.Code.NOT_FOUND;

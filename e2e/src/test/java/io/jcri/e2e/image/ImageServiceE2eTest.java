@@ -147,6 +147,10 @@ class ImageServiceE2eTest {
                 () -> pull(registry.host() + "/e2e/never-pushed:1.0"));
         assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(missing.getStatus().getDescription()).contains("never-pushed");
+        StatusRuntimeException unreachable = catchThrowableOfType(StatusRuntimeException.class,
+                () -> pull("127.0.0.1:1/e2e/nowhere:1.0"));
+        assertThat(unreachable.getStatus().getCode()).as(unreachable.getStatus().getDescription())
+                .isEqualTo(Status.Code.UNAVAILABLE);
     }
 
     @Test
