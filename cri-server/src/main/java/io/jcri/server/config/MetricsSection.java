@@ -31,27 +31,14 @@ public final class MetricsSection {
     }
 
     public String host() {
-        int colon = address.lastIndexOf(':');
-        String host = address.substring(0, colon);
-        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return ListenAddress.host(address);
     }
 
     public int port() {
-        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+        return ListenAddress.port(address);
     }
 
     void validate() {
-        int colon = address.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new ConfigException("[metrics] address must be host:port, got \"" + address + "\"");
-        }
-        try {
-            int port = port();
-            if (port < 0 || port > 65535) {
-                throw new NumberFormatException();
-            }
-        } catch (NumberFormatException e) {
-            throw new ConfigException("[metrics] address has no valid port: \"" + address + "\"");
-        }
+        ListenAddress.validate("metrics", address);
     }
 }

@@ -31,13 +31,11 @@ public final class StreamingSection {
     private int streamCreationTimeoutSeconds = 30;
 
     public String host() {
-        int colon = address.lastIndexOf(':');
-        String host = address.substring(0, colon);
-        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return ListenAddress.host(address);
     }
 
     public int port() {
-        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+        return ListenAddress.port(address);
     }
 
     /** The certificate, or null when serving plain http. */
@@ -58,18 +56,7 @@ public final class StreamingSection {
     }
 
     void validate() {
-        int colon = address.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new ConfigException("[streaming] address must be host:port, got '" + address + "'");
-        }
-        try {
-            int port = port();
-            if (port < 0 || port > 65535) {
-                throw new NumberFormatException();
-            }
-        } catch (NumberFormatException e) {
-            throw new ConfigException("[streaming] address has no valid port (0-65535): '" + address + "'");
-        }
+        ListenAddress.validate("streaming", address);
         if (tlsCertFile.isEmpty() != tlsKeyFile.isEmpty()) {
             throw new ConfigException("[streaming] tls_cert_file and tls_key_file must be set together");
         }

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -138,9 +139,14 @@ public final class PodNetwork {
 
     private ObjectNode runChain(ObjectNode conflist, String command, Map<String, String> env, JsonNode prevResult,
                                 ObjectNode runtimeConfig) {
+        return timed(command, () -> runChainUntimed(conflist, command, env, prevResult, runtimeConfig));
+    }
+
+    /** Runs one CNI operation, observing its latency and counting its failure. */
+    private static <T> T timed(String command, Supplier<T> operation) {
         Histogram.Timer timer = CniMetrics.DURATION.labels(command).startTimer();
         try {
-            return runChainUntimed(conflist, command, env, prevResult, runtimeConfig);
+            return operation.get();
         } catch (RuntimeException e) {
             CniMetrics.FAILURES.labels(command).inc();
             throw e;
@@ -164,15 +170,10 @@ public final class PodNetwork {
 
     private void runChainReverse(ObjectNode conflist, String command, Map<String, String> env, JsonNode prevResult,
                                  ObjectNode runtimeConfig) {
-        Histogram.Timer timer = CniMetrics.DURATION.labels(command).startTimer();
-        try {
+        timed(command, () -> {
             runChainReverseUntimed(conflist, command, env, prevResult, runtimeConfig);
-        } catch (RuntimeException e) {
-            CniMetrics.FAILURES.labels(command).inc();
-            throw e;
-        } finally {
-            timer.observeDuration();
-        }
+            return null;
+        });
     }
 
     private void runChainReverseUntimed(ObjectNode conflist, String command, Map<String, String> env,

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jcri.cri.v1.AttachRequest;
 import io.jcri.cri.v1.ContainerState;
 import io.jcri.cri.v1.ContainerStatusRequest;
-import io.jcri.cri.v1.ExecRequest;
 import io.jcri.cri.v1.ExecSyncRequest;
 import io.jcri.e2e.harness.Deadline;
 import java.io.IOException;
@@ -16,53 +15,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exec, Attach and PortForward through the daemon's streaming server, with the client side of the Kubernetes
  * protocols (SPDY/3.1 as kubelet and crictl speak it, WebSocket v5 as newer clients do), against real containers.
  */
-class StreamingE2eTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-
-    @TempDir
-    static Path base;
-    static StreamingFixture fx;
-    static String main;
-    static String web;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = new StreamingFixture(base);
-        main = fx.run(fx.container("main", "sleep", "3600"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fx != null) {
-            fx.close();
-        }
-    }
-
-    static String execUrl(String... cmd) {
-        return execUrl(false, true, true, false, cmd);
-    }
-
-    static String execUrl(boolean stdin, boolean stdout, boolean stderr, boolean tty, String... cmd) {
-        return fx.rt().exec(ExecRequest.newBuilder().setContainerId(main).addAllCmd(List.of(cmd))
-                .setStdin(stdin).setStdout(stdout).setStderr(stderr).setTty(tty).build()).getUrl();
-    }
-
-    static SpdyTestClient spdy(String url, String protocol) throws Exception {
-        SpdyTestClient.Upgrade up = SpdyTestClient.connect(url, protocol);
-        assertThat(up.status()).as("upgrade answer: " + up.body()).isEqualTo(101);
-        assertThat(up.protocol()).isEqualTo(protocol);
-        return up.connection();
-    }
-
+class StreamingE2eTest extends StreamingE2eBase {
     @Test
     void execReturnsStdoutStderrAndTheExitCode() throws Exception {
         String url = execUrl("sh", "-c", "echo hello; echo oops >&2; exit 3");
