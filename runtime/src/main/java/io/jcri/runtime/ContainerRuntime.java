@@ -18,6 +18,7 @@ import io.jcri.runtime.pod.PodNamespaceStore;
 import io.jcri.runtime.state.ContainerRecord;
 import io.jcri.runtime.state.StateStore;
 import io.jcri.runtime.supervise.Exit;
+import io.jcri.runtime.supervise.ExitLog;
 import io.jcri.runtime.supervise.Reaper;
 import io.jcri.runtime.sys.InitElf;
 import io.jcri.runtime.sys.Native;
@@ -37,6 +38,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -48,11 +50,11 @@ import java.util.stream.Stream;
  * The container engine's facade: pods' namespaces, and containers from create to delete, in CRI vocabulary.
  * Knows nothing of gRPC. Thread-safe; one instance per daemon.
  *
- * <p>Daemon restarts: containers are ordinary processes that outlive the JVM (reparented to the nearest
- * subreaper); their records live in {@code stateDir}, so {@link #recover()} finds them again (pid + start time
- * guard against pid reuse) and watches them through pidfds. A process that is no longer our child cannot be
- * waited for; its exit status comes from PIDFD_GET_INFO (kernel 6.13+), and something must reap it: the
- * deployment runs the JVM under a tiny subreaper (PR_SET_CHILD_SUBREAPER) so orphans come back to it.
+ * <p>Daemon restarts: containers are ordinary processes that outlive the JVM. The launcher runs the JVM under
+ * {@code jcri-subreaper} ({@link io.jcri.runtime.supervise.SubreaperElf}), so they are reparented to it, and
+ * it records the exit status of each one it reaps in the {@link ExitLog}. Their records live in
+ * {@code stateDir}, so {@link #recover()} finds them again (pid + start time guard against pid reuse), watches
+ * the running ones through pidfds and takes the exits it missed from the exit log.
  * A container's stdout/stderr (unless sent to files) are FIFOs in its directory whose container end is
  * read-write: the container never gets SIGPIPE when the daemon dies, its output waits in the pipe buffer (it
  * blocks once that is full) and {@link #reattachOutput} gives a restarted daemon the read ends again. Stdin and
@@ -66,6 +68,9 @@ public final class ContainerRuntime implements AutoCloseable {
     private final StateStore store;
     private final PodNamespaceStore pods;
     private final Reaper reaper;
+    private final ExitLog exitLog;
+    /** Running containers of a previous daemon: not our children, their exits may be in the exit log. */
+    private final java.util.Set<String> adopted = ConcurrentHashMap.newKeySet();
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
     private final boolean procPidnsSupported;
     private final CgroupManager cgroups;
@@ -91,7 +96,8 @@ public final class ContainerRuntime implements AutoCloseable {
         store = new StateStore(options.stateDir());
         pods = new PodNamespaceStore(options.stateDir());
         cgroups = cgroupManager != null ? cgroupManager : CgroupManager.detect(options.cgroupDriver());
-        reaper = new Reaper();
+        exitLog = options.exitLog() != null ? new ExitLog(options.exitLog()) : null;
+        reaper = new Reaper(exitLog);
         procPidnsSupported = !options.forceProcFallback() && ProcProbe.pidnsSupported();
     }
 
@@ -211,6 +217,7 @@ public final class ContainerRuntime implements AutoCloseable {
             if (containers.get(c.id()) == c) store.save(c.record);
         }
         c.exited.complete(c.state());
+        if (adopted.remove(c.id())) forgetExitLogIfUnneeded();
     }
 
     /**
@@ -378,7 +385,8 @@ public final class ContainerRuntime implements AutoCloseable {
 
     /**
      * Finds the containers of a previous daemon from the state dir. Running ones (same pid and start time) are
-     * watched again; the others are reported EXITED with an unknown status if the exit was missed.
+     * watched again; for the others, the subreaper's exit log tells how they ended while no daemon watched
+     * (without one the status is unknown: 255).
      */
     public List<ContainerState> recover() {
         List<ContainerState> out = new ArrayList<>();
@@ -386,6 +394,7 @@ public final class ContainerRuntime implements AutoCloseable {
             String id = r.spec().id();
             if (containers.containsKey(id)) continue;
             Container c = new Container(r, cgroupFor(r.cgroupParent(), id));
+            containers.put(id, c);
             if (r.status() == ContainerStatus.RUNNING) {
                 int pidfd = -1;
                 if (ProcStat.startTime(r.pid()) == r.pidStartTime()) {
@@ -397,18 +406,24 @@ public final class ContainerRuntime implements AutoCloseable {
                     }
                 }
                 if (pidfd >= 0) {
+                    adopted.add(id);
                     c.pidfd = pidfd;
-                    c.exit = reaper.watch(pidfd);
+                    c.exit = reaper.watchAdopted(pidfd, r.pid(), r.pidStartTime());
                     c.exit.thenAccept(exit -> onExit(c, exit));
                 } else {
-                    c.record = r.exited(Instant.now(), 255, false, false);
-                    store.save(c.record);
+                    onExit(c, (exitLog == null ? Optional.<Exit>empty() : exitLog.find(r.pid(), r.pidStartTime()))
+                            .orElseGet(() -> new Exit(255, 0, Instant.now(), false)));
                 }
             }
-            containers.put(id, c);
             out.add(c.state());
         }
+        forgetExitLogIfUnneeded();
         return out;
+    }
+
+    /** The log only matters while adopted containers run; emptying it then keeps it from growing forever. */
+    private void forgetExitLogIfUnneeded() {
+        if (exitLog != null && adopted.isEmpty()) exitLog.clear();
     }
 
     /** Stops supervising (containers keep running); a new instance can {@link #recover()} them. */

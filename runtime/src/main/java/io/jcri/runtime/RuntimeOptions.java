@@ -10,12 +10,23 @@ import java.nio.file.Path;
  * @param forceProcFallback  use the in-namespace /proc helper even where fsconfig "pidns" works
  * @param cgroupDriver       cgroupfs or systemd naming of cgroup parents
  * @param cgroupParent       default parent for containers without a pod cgroup parent
+ * @param exitLog            where the subreaper above the daemon records the orphans it reaps (see
+ *                           {@link io.jcri.runtime.supervise.SubreaperElf}); null when there is none
  */
 public record RuntimeOptions(Path rootDir, Path stateDir, boolean forceProcFallback, CgroupDriver cgroupDriver,
-                             String cgroupParent) {
+                             String cgroupParent, Path exitLog) {
     public RuntimeOptions {
         if (cgroupDriver == null) cgroupDriver = CgroupDriver.CGROUPFS;
         if (cgroupParent == null) cgroupParent = "jcri";
+    }
+
+    public RuntimeOptions(Path rootDir, Path stateDir, boolean forceProcFallback, CgroupDriver cgroupDriver,
+                          String cgroupParent) {
+        this(rootDir, stateDir, forceProcFallback, cgroupDriver, cgroupParent, null);
+    }
+
+    public RuntimeOptions withExitLog(Path log) {
+        return new RuntimeOptions(rootDir, stateDir, forceProcFallback, cgroupDriver, cgroupParent, log);
     }
 
     public static RuntimeOptions of(Path rootDir, Path stateDir) {

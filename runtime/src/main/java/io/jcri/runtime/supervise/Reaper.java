@@ -22,12 +22,21 @@ public final class Reaper implements AutoCloseable {
     private static final long PIDFD_GET_INFO = 0xC040FF0BL; // _IOWR(0xFF, 11, struct pidfd_info[64])
     private static final long PIDFD_INFO_EXIT = 0x8;
 
+    /** How long an adopted process's exit may take to reach the exit log after its pidfd reported it. */
+    private static final long LOG_WAIT_NANOS = 2_000_000_000L;
+
+    private record Adopted(long pid, long startTicks) {}
+
     private final Map<Integer, CompletableFuture<Exit>> watched = new ConcurrentHashMap<>();
+    private final Map<Integer, Adopted> adopted = new ConcurrentHashMap<>();
+    private final ExitLog exitLog;
     private final int[] wake = Native.pipe();
     private final Thread thread;
     private volatile boolean closed;
 
-    public Reaper() {
+    /** @param exitLog the subreaper's records, or null when the daemon runs without one */
+    public Reaper(ExitLog exitLog) {
+        this.exitLog = exitLog;
         thread = new Thread(this::loop, "jcri-reaper");
         thread.setDaemon(true);
         thread.start();
@@ -39,6 +48,15 @@ public final class Reaper implements AutoCloseable {
         watched.put(pidfd, f);
         poke();
         return f;
+    }
+
+    /**
+     * Watches a process that is not our child (a container of a previous daemon), started at {@code startTicks}
+     * (field 22 of /proc/pid/stat).
+     */
+    public CompletableFuture<Exit> watchAdopted(int pidfd, long pid, long startTicks) {
+        adopted.put(pidfd, new Adopted(pid, startTicks));
+        return watch(pidfd);
     }
 
     private void poke() {
@@ -65,8 +83,30 @@ public final class Reaper implements AutoCloseable {
                 if (pfds.getShort(8L * (i + 1) + 6) == 0) continue;
                 int fd = fds.get(i);
                 CompletableFuture<Exit> f = watched.remove(fd);
-                if (f != null) f.complete(collect(fd, siginfo, info));
+                Adopted a = adopted.remove(fd);
+                if (f != null) f.complete(a == null ? collect(fd, siginfo, info) : collectAdopted(fd, a, info));
             }
+        }
+    }
+
+    /**
+     * An adopted process that exited: a zombie until the subreaper reaps it, then known to PIDFD_GET_INFO (6.13+)
+     * and, a moment later, to the exit log.
+     */
+    private Exit collectAdopted(int pidfd, Adopted a, Pointer info) {
+        long deadline = System.nanoTime() + LOG_WAIT_NANOS;
+        while (true) {
+            Instant now = Instant.now();
+            Exit e = zombieStatus(pidfd, now);
+            if (e.known()) return e;
+            e = exitInfo(pidfd, info, now);
+            if (e.known()) return e;
+            if (exitLog != null) {
+                java.util.Optional<Exit> logged = exitLog.find(a.pid(), a.startTicks());
+                if (logged.isPresent()) return logged.get();
+            }
+            if (exitLog == null || System.nanoTime() > deadline) return new Exit(255, 0, now, false);
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L); // the subreaper is writing the record
         }
     }
 

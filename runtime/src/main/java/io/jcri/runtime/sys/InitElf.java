@@ -1,8 +1,5 @@
 package io.jcri.runtime.sys;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-
 /**
  * A 121-byte static x86-64 executable that runs a {@link SyscallProgram} and is the /proc fallback's PID 1 until
  * it execs the entrypoint.
@@ -19,11 +16,11 @@ import java.nio.ByteOrder;
  * {@code {long -errno, long entryAddress}} to fd 4 and exits with 127.
  */
 public final class InitElf {
-    public static final long LOAD_ADDRESS = 0x400000L;
+    public static final long LOAD_ADDRESS = StaticElf.LOAD_ADDRESS;
     public static final long BUFFER = 0x401000L;
     public static final int BUFFER_SIZE = 0x100000;
 
-    private static final byte[] CODE = hex(
+    private static final byte[] CODE = StaticElf.hex(
             "41bcc00f4000" // mov r12d, BUFFER-64
             + "31c0" + "bf03000000" + "be00104000" + "ba00001000" + "0f05" // read(3, BUFFER, BUFFER_SIZE)
             + "4885c0" + "7838" // test rax,rax; js fail
@@ -42,27 +39,11 @@ public final class InitElf {
     private InitElf() {}
 
     public static byte[] image() {
-        int headers = 64 + 56;
-        ByteBuffer b = ByteBuffer.allocate(headers + CODE.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0});
-        b.putShort((short) 2).putShort((short) 0x3e).putInt(1); // ET_EXEC, x86-64, EV_CURRENT
-        b.putLong(LOAD_ADDRESS + headers).putLong(64).putLong(0); // entry, phoff, shoff
-        b.putInt(0).putShort((short) 64).putShort((short) 56).putShort((short) 1); // flags, ehsize, phentsize, phnum
-        b.putShort((short) 64).putShort((short) 0).putShort((short) 0);
-        b.putInt(1).putInt(7).putLong(0).putLong(LOAD_ADDRESS).putLong(LOAD_ADDRESS); // PT_LOAD rwx
-        b.putLong(headers + CODE.length).putLong(BUFFER - LOAD_ADDRESS + BUFFER_SIZE).putLong(0x1000);
-        b.put(CODE);
-        return b.array();
+        return StaticElf.image(CODE, BUFFER - LOAD_ADDRESS + BUFFER_SIZE);
     }
 
     /** Index of the failed entry from the entry address the helper reported. */
     public static int entryIndex(long entryAddress) {
         return (int) ((entryAddress - BUFFER) / SyscallProgram.ENTRY_SIZE);
-    }
-
-    private static byte[] hex(String s) {
-        byte[] out = new byte[s.length() / 2];
-        for (int i = 0; i < out.length; i++) out[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
-        return out;
     }
 }

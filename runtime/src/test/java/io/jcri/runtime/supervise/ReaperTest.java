@@ -20,7 +20,7 @@ class ReaperTest {
                 "(while [ ! -e " + go + " ]; do sleep 0.01; done; exit 23) >/dev/null 2>&1 </dev/null & echo $!").start();
         long pid = Long.parseLong(new BufferedReader(new InputStreamReader(sh.getInputStream())).readLine().trim());
         int pidfd = Native.pidfdOpen(pid, 0);
-        try (Reaper reaper = new Reaper()) {
+        try (Reaper reaper = new Reaper(null)) {
             var exit = reaper.watch(pidfd);
             java.nio.file.Files.createFile(go);
             Exit e = exit.get(10, TimeUnit.SECONDS);
