@@ -44,6 +44,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -63,6 +64,7 @@ import java.util.stream.Stream;
 public final class ContainerRuntime implements AutoCloseable {
     /** ExecSync keeps at most this much of each output stream (kubelet's limit for probe output is lower). */
     public static final int EXEC_OUTPUT_CAP = 16 * 1024 * 1024;
+    private static final Logger LOG = Logger.getLogger(ContainerRuntime.class.getName());
     private final RuntimeOptions options;
     private final Path helper;
     private final StateStore store;
@@ -411,8 +413,11 @@ public final class ContainerRuntime implements AutoCloseable {
                     c.exit = reaper.watchAdopted(pidfd, r.pid(), r.pidStartTime());
                     c.exit.thenAccept(exit -> onExit(c, exit));
                 } else {
-                    onExit(c, (exitLog == null ? Optional.<Exit>empty() : exitLog.find(r.pid(), r.pidStartTime()))
-                            .orElseGet(() -> new Exit(255, 0, Instant.now(), false)));
+                    Optional<Exit> logged = exitLog == null ? Optional.empty() : exitLog.find(r.pid(), r.pidStartTime());
+                    LOG.info("container " + id + " (pid " + r.pid() + ") ended while no daemon watched: "
+                            + logged.map(e -> "exit code " + e.code() + " from the subreaper's exit log")
+                            .orElse("its exit code is unknown"));
+                    onExit(c, logged.orElseGet(() -> new Exit(255, 0, Instant.now(), false)));
                 }
             }
             out.add(c.state());

@@ -69,6 +69,20 @@ public final class CriServices implements AutoCloseable {
     private final List<BindableService> services;
     private final StreamingServer streaming;
 
+    /**
+     * The launcher runs the daemon under jcri-subreaper and names its exit log in {@code JCRI_EXIT_LOG}; without
+     * it, containers that end while the daemon is down are reaped by someone else and their status is lost.
+     */
+    private static Path exitLogOfLauncher() {
+        String log = System.getenv("JCRI_EXIT_LOG");
+        if (log == null || log.isBlank()) {
+            LOG.warning("not running under jcri-subreaper (start jcri through its launcher): the exit codes of"
+                    + " containers that end while jcri is down will be unknown");
+            return null;
+        }
+        return Path.of(log);
+    }
+
     public CriServices(JcriConfig config) {
         Path root = config.rootDir();
         Path state = config.stateDir();
@@ -77,7 +91,7 @@ public final class CriServices implements AutoCloseable {
             runtime = new ContainerRuntime(new RuntimeOptions(root.resolve("runtime"), state.resolve("runtime"),
                     config.runtime().forceProcFallback(),
                     config.cgroup().driver() == CgroupDriverName.SYSTEMD ? CgroupDriver.SYSTEMD : CgroupDriver.CGROUPFS,
-                    config.runtime().cgroupParent()));
+                    config.runtime().cgroupParent()).withExitLog(exitLogOfLauncher()));
         } catch (RuntimeException e) {
             images.close();
             throw e;

@@ -29,7 +29,7 @@ public final class DaemonStartupBenchmark {
                 if (i == runs - 1) {
                     // let start-up work (JIT, class loading, GC) settle before reading the idle footprint
                     Thread.sleep(5000);
-                    idleRssKb = ProcStatus.rssKb(d.pid());
+                    idleRssKb = ProcStatus.rssKb(d.daemonPid()) + ProcStatus.rssKb(d.pid()); // JVM + subreaper
                 }
             } finally {
                 deleteTree(base);

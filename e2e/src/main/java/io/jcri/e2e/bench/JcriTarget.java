@@ -87,8 +87,9 @@ final class JcriTarget implements BenchTarget {
         return v.getRuntimeName() + " " + v.getRuntimeVersion();
     }
 
+    /** The daemon's JVM (the launched process is jcri-subreaper, its parent). */
     long daemonPid() {
-        return daemon.pid();
+        return daemon.daemonPid();
     }
 
     String log() {

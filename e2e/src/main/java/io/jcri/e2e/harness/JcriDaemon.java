@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real jcri daemon started as a separate process ({@code java -jar jcri.jar}) on a private socket, root
- * and state directory under a base directory. Closing it sends SIGTERM, waits for the exit and removes the
- * directories.
+ * The real jcri daemon started through its launcher ({@code deploy/bin/jcri}) on a private socket, root and
+ * state directory under a base directory. The launcher's process becomes {@code jcri-subreaper}, the parent of
+ * the daemon's JVM ({@link #daemonPid()}). Closing it sends SIGTERM and waits for the exit.
  */
 public final class JcriDaemon implements AutoCloseable {
     private final Path base;
@@ -139,8 +139,61 @@ public final class JcriDaemon implements AutoCloseable {
         return process;
     }
 
+    /** The launched process: jcri-subreaper, which runs the daemon's JVM as its child. */
     public long pid() {
         return process.pid();
+    }
+
+    /**
+     * The daemon's JVM: the subreaper's child that runs {@code java -jar} (its other children are containers of
+     * an earlier JVM).
+     */
+    public long daemonPid() {
+        try {
+            String children = Files.readString(Path.of("/proc/" + process.pid() + "/task/" + process.pid()
+                    + "/children")).trim();
+            List<Long> jvms = new ArrayList<>();
+            for (String child : children.isEmpty() ? new String[0] : children.split(" ")) {
+                try {
+                    String cmdline = Files.readString(Path.of("/proc/" + child + "/cmdline"));
+                    if (cmdline.contains("\0-jar\0")) jvms.add(Long.parseLong(child));
+                } catch (IOException gone) {
+                    // ended meanwhile
+                }
+            }
+            if (jvms.size() != 1) {
+                throw new AssertionError("jcri-subreaper " + process.pid() + " runs JVMs " + jvms);
+            }
+            return jvms.get(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The daemon's JVM crashes (SIGKILL); jcri-subreaper stays and starts a new one. */
+    public void killDaemonJvm() {
+        long jvm = daemonPid();
+        closeEndpoint();
+        ProcessHandle.of(jvm).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    /**
+     * kill -9 of the whole service, subreaper and JVM (as a node's OOM killer or an operator might): containers
+     * are then reparented to the host's subreaper or init.
+     */
+    public void killAll() {
+        long jvm = daemonPid();
+        closeEndpoint();
+        process.destroyForcibly();
+        awaitExit(Duration.ofSeconds(30));
+        ProcessHandle.of(jvm).ifPresent(h -> {
+            h.destroyForcibly();
+            try {
+                h.onExit().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new AssertionError("the daemon's JVM " + jvm + " did not end", e);
+            }
+        });
     }
 
     public String log() {
@@ -182,10 +235,12 @@ public final class JcriDaemon implements AutoCloseable {
     public void close() {
         closeEndpoint();
         if (process.isAlive()) {
-            process.destroy();
+            process.destroy(); // SIGTERM, forwarded to the JVM
             try {
                 if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    List<ProcessHandle> jvm = process.children().toList();
                     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                    jvm.forEach(ProcessHandle::destroyForcibly);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

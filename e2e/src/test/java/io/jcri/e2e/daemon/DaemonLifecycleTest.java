@@ -106,8 +106,7 @@ class DaemonLifecycleTest {
     @Test
     void aKilledDaemonCanBeRestartedOnItsOwnSocket() {
         JcriDaemon killed = JcriDaemon.start(base);
-        killed.process().destroyForcibly();
-        killed.awaitExit(EXIT_TIMEOUT);
+        killed.killAll();
         killed.close();
         assertThat(killed.socket()).exists();
         try (JcriDaemon restarted = JcriDaemon.start(base)) {

@@ -17,9 +17,13 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** kill -9 of the daemon with pods running; a new daemon takes over their state, processes and networks. */
+/**
+ * kill -9 of the daemon's JVM with pods running: jcri-subreaper, the JVM's parent that the launcher puts in
+ * place, keeps the orphaned containers, records the exit of one that ends while no daemon runs and starts a new
+ * JVM, which takes over their state, processes and networks and reports every exit code.
+ */
 class DaemonRestartE2eTest extends PodE2eBase {
-    static final int PR_SET_CHILD_SUBREAPER = 36;
+    static final int SIGCONT = 18, SIGSTOP = 19;
 
     static int ticks(Path log) {
         return (int) PodClient.readLog(log).lines().filter(l -> l.contains(" stdout F tick-")).count();
@@ -34,8 +38,21 @@ class DaemonRestartE2eTest extends PodE2eBase {
         }
     }
 
+    static String ppid(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                    .filter(l -> l.startsWith("PPid:")).findFirst().orElseThrow().substring(5).trim();
+        } catch (IOException e) {
+            return "gone";
+        }
+    }
+
+    static void signal(long pid, int sig) {
+        assertThat(io.jcri.runtime.sys.Native.C.kill((int) pid, sig)).as("kill(%d, %d)", pid, sig).isZero();
+    }
+
     @Test
-    void afterKillNineARestartedDaemonKnowsEveryPodAndContainerAndCanTearThemDown() throws Exception {
+    void afterKillNineOfTheJvmTheSubreaperRestartsItAndEveryExitCodeIsKnown() throws Exception {
         PodSandboxConfig pod1 = fx.pod("survivor").build();
         PodSandboxConfig pod2 = fx.pod("survivor2").build();
         String id1 = c.runPod(pod1);
@@ -56,18 +73,36 @@ class DaemonRestartE2eTest extends PodE2eBase {
             long quitterPid = c.pid(quitter);
             String ip1 = c.podStatus(id1).getNetwork().getIp();
 
-            // this JVM plays the subreaper the deployment must put above the daemon: the daemon's orphaned
-            // containers are reparented to it, and one that exits stays a zombie holding its exit status until
-            // the new daemon reads it (this host's PID 1 reaps orphans, and their status with them)
-            assertThat(io.jcri.runtime.sys.Native.C.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)).isZero();
-            fx.daemon.process().destroyForcibly();
-            fx.daemon.awaitExit(Duration.ofSeconds(30));
-            Files.writeString(Path.of("/proc/" + quitterPid + "/root/tmp/go"), "");
-            Deadline.await(Duration.ofSeconds(20), "the quitter to exit while the daemon is down",
-                    () -> !procState(quitterPid).contains("S (sleeping)") && !procState(quitterPid)
-                            .contains("R (running)"));
-            assertThat(procState(longPid)).as("the container outlives the daemon").startsWith("State:\tS");
-            fx.killAndRestart();
+            // exits with 9 once told to, after the new daemon has taken over (it is not that daemon's child)
+            String later = c.run(id2, pod2, fx.container("later", "sh", "-c",
+                    "while [ ! -e /tmp/go ]; do busybox usleep 20000; done; exit 9"));
+            long laterPid = c.pid(later);
+
+            long subreaper = fx.daemon.pid();
+            long oldJvm = fx.daemon.daemonPid();
+            // the subreaper is held still (SIGSTOP) so that the quitter ends while no daemon runs and, until it
+            // continues, stays an unreaped zombie: the status must travel through the subreaper's exit log
+            signal(subreaper, SIGSTOP);
+            try {
+                fx.daemon.killDaemonJvm();
+                // the JVM's threads end one by one, each handing its children to the next: the last hands them
+                // to the subreaper
+                Deadline.await(Duration.ofSeconds(20), "orphans to be reparented to the subreaper",
+                        () -> ppid(longPid).equals(Long.toString(subreaper))
+                                && ppid(quitterPid).equals(Long.toString(subreaper)));
+                Files.writeString(Path.of("/proc/" + quitterPid + "/root/tmp/go"), "");
+                Deadline.await(Duration.ofSeconds(20), "the quitter to exit while the daemon is down",
+                        () -> procState(quitterPid).contains("Z (zombie)"));
+                assertThat(procState(longPid)).as("the container outlives the daemon").startsWith("State:\tS");
+            } finally {
+                signal(subreaper, SIGCONT);
+            }
+            // the subreaper reaps the quitter (recording its exit) and, a second later, starts a new JVM
+            Deadline.await(Duration.ofSeconds(20), "the subreaper to reap the quitter",
+                    () -> procState(quitterPid).equals("gone"));
+            fx.daemon.awaitServing(Duration.ofSeconds(60));
+            assertThat(fx.daemon.daemonPid()).isNotEqualTo(oldJvm);
+            assertThat(fx.daemon.pid()).isEqualTo(subreaper);
 
             assertThat(c.rt().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList())
                     .filteredOn(p -> p.getId().equals(id1) || p.getId().equals(id2))
@@ -100,9 +135,17 @@ class DaemonRestartE2eTest extends PodE2eBase {
             ContainerStatus q = c.status(quitter);
             assertThat(q.getState()).isEqualTo(ContainerState.CONTAINER_EXITED);
             assertThat(q.getFinishedAt()).isGreaterThanOrEqualTo(q.getStartedAt());
-            // its exit status, read by the new daemon from the unreaped zombie
+            // its exit status, from the subreaper's exit log
             assertThat(q.getExitCode()).as(q.getMessage()).isEqualTo(7);
+            assertThat(fx.daemon.log()).contains("container " + quitter + " (pid " + quitterPid
+                    + ") ended while no daemon watched: exit code 7 from the subreaper's exit log");
             assertThat(q.getReason()).isEqualTo("Error");
+
+            // a container of the old daemon that ends now: the new daemon watches it through a pidfd
+            Files.writeString(Path.of("/proc/" + laterPid + "/root/tmp/go"), "");
+            Deadline.await(Duration.ofSeconds(20), "the later container to be reported exited",
+                    () -> c.status(later).getState() == ContainerState.CONTAINER_EXITED);
+            assertThat(c.status(later).getExitCode()).as(c.status(later).getMessage()).isEqualTo(9);
 
             // teardown through the new daemon: containers stopped, CNI DEL from the cached result, names free
             c.cleanup(id1);
@@ -115,7 +158,7 @@ class DaemonRestartE2eTest extends PodE2eBase {
             assertThat(c.podStatus(again).getNetwork().getIp()).startsWith(fx.subnetPrefix + ".");
             c.cleanup(again);
         } finally {
-            io.jcri.runtime.sys.Native.C.prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+            fx.daemon.awaitServing(Duration.ofSeconds(60)); // after a failure above, the daemon may be restarting
             c.cleanup(id1);
             c.cleanup(id2);
         }

@@ -29,8 +29,7 @@ import java.util.concurrent.TimeUnit;
 final class PodFixture implements AutoCloseable {
     final Path base;
     final TestRegistry registry;
-    /** Replaced by {@link #killAndRestart()}. */
-    volatile JcriDaemon daemon;
+    final JcriDaemon daemon;
     final String image;
     final String bridge;
     final String subnetPrefix;
@@ -71,18 +70,6 @@ final class PodFixture implements AutoCloseable {
         daemon = d;
         daemon.endpoint().images().pullImage(PullImageRequest.newBuilder()
                 .setImage(ImageSpec.newBuilder().setImage(image)).build());
-    }
-
-    /**
-     * kill -9 of the daemon (its containers keep running, reparented), then a new daemon on the same root, state
-     * and socket, as after a crash.
-     */
-    void killAndRestart() {
-        JcriDaemon old = daemon;
-        old.process().destroyForcibly(); // SIGKILL
-        old.awaitExit(java.time.Duration.ofSeconds(30));
-        old.close();
-        daemon = JcriDaemon.start(base.resolve("d"), "--config", base.resolve("jcri.toml").toString());
     }
 
     PodSandboxConfig.Builder pod(String name) {

@@ -84,7 +84,7 @@ public final class Reaper implements AutoCloseable {
                 int fd = fds.get(i);
                 CompletableFuture<Exit> f = watched.remove(fd);
                 Adopted a = adopted.remove(fd);
-                if (f != null) f.complete(a == null ? collect(fd, siginfo, info) : collectAdopted(fd, a, info));
+                if (f != null) f.complete(a == null ? collect(fd, siginfo, info) : collectAdopted(fd, a, siginfo, info));
             }
         }
     }
@@ -93,7 +93,9 @@ public final class Reaper implements AutoCloseable {
      * An adopted process that exited: a zombie until the subreaper reaps it, then known to PIDFD_GET_INFO (6.13+)
      * and, a moment later, to the exit log.
      */
-    private Exit collectAdopted(int pidfd, Adopted a, Pointer info) {
+    private Exit collectAdopted(int pidfd, Adopted a, Pointer siginfo, Pointer info) {
+        Exit reaped = reap(pidfd, siginfo);
+        if (reaped != null) return reaped; // this JVM is the subreaper itself
         long deadline = System.nanoTime() + LOG_WAIT_NANOS;
         while (true) {
             Instant now = Instant.now();
@@ -111,16 +113,21 @@ public final class Reaper implements AutoCloseable {
     }
 
     private static Exit collect(int pidfd, Pointer siginfo, Pointer info) {
+        Exit reaped = reap(pidfd, siginfo);
+        if (reaped != null) return reaped;
         Instant now = Instant.now();
-        siginfo.setMemory(0, 128, (byte) 0);
-        long rc = Native.syscall(Sc.WAITID, Sc.P_PIDFD, pidfd, siginfo.address(), Sc.WEXITED, 0, 0);
-        if (rc == 0) {
-            int code = siginfo.getInt(8), status = siginfo.getInt(24);
-            if (code == Sc.CLD_EXITED) return new Exit(status, 0, now, true);
-            return new Exit(128 + status, status, now, true);
-        }
         Exit e = exitInfo(pidfd, info, now);
         return e.known() ? e : zombieStatus(pidfd, now);
+    }
+
+    /** waitid(P_PIDFD): the exit of our own child, or null if the process is not our child. */
+    private static Exit reap(int pidfd, Pointer siginfo) {
+        Instant now = Instant.now();
+        siginfo.setMemory(0, 128, (byte) 0);
+        if (Native.syscall(Sc.WAITID, Sc.P_PIDFD, pidfd, siginfo.address(), Sc.WEXITED, 0, 0) != 0) return null;
+        int code = siginfo.getInt(8), status = siginfo.getInt(24);
+        if (code == Sc.CLD_EXITED) return new Exit(status, 0, now, true);
+        return new Exit(128 + status, status, now, true);
     }
 
     /**
