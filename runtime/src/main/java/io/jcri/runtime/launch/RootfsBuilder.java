@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * Builds the container's mount tree inside the launch thread's new mount namespace, before pivot_root: overlay
@@ -44,9 +43,7 @@ final class RootfsBuilder {
     /** Mounts the overlay and prepares mount points; the launch thread then chdirs into {@link #rootfs}. */
     void mountRootfs() throws IOException {
         Native.mount("", "/", null, Sc.MS_SLAVE | Sc.MS_REC, null);
-        String lower = lowerDirs.stream().map(Path::toString).collect(Collectors.joining(":"));
-        Native.mount("overlay", rootfs.toString(), "overlay", 0,
-                "lowerdir=" + lower + ",upperdir=" + upperDir + ",workdir=" + workDir);
+        OverlayMount.mount(rootfs, lowerDirs, upperDir, workDir);
         for (String d : List.of("proc", "dev", "sys", "etc")) dir(d);
         dir(PathMasking.relative(cwd));
     }

@@ -1,0 +1,96 @@
+package io.jcri.runtime.launch;
+
+import io.jcri.runtime.sys.Native;
+import io.jcri.runtime.sys.NativeException;
+import io.jcri.runtime.sys.Sc;
+import jnr.ffi.Pointer;
+
+import java.lang.ref.Reference;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The container's overlay root filesystem. mount(2) takes its options in one page (4095 bytes), which holds
+ * only ~40 absolute snapshot paths, while images may have up to 127 layers. Beyond that the layers go one by one
+ * through fsconfig "lowerdir+" (kernel 6.8+); on older kernels, as paths relative to their common parent
+ * directory, which the launch thread makes its working directory (its cwd is its own: CLONE_FS was unshared).
+ */
+final class OverlayMount {
+    static final int MAX_DATA = 4095;
+
+    private OverlayMount() {}
+
+    static void mount(Path target, List<Path> lowerDirs, Path upper, Path work) {
+        String data = data(lowerDirs.stream().map(Path::toString).toList(), upper, work);
+        if (data.length() <= MAX_DATA) {
+            Native.mount("overlay", target.toString(), "overlay", 0, data);
+            return;
+        }
+        try {
+            mountLayerByLayer(target, lowerDirs, upper, work);
+        } catch (NativeException e) {
+            mountRelative(target, lowerDirs, upper, work);
+        }
+    }
+
+    static String data(List<String> lower, Path upper, Path work) {
+        return "lowerdir=" + String.join(":", lower) + ",upperdir=" + upper + ",workdir=" + work;
+    }
+
+    /** mount(2) with lower dirs relative to their common parent; fails clearly if even that is too long. */
+    static void mountRelative(Path target, List<Path> lowerDirs, Path upper, Path work) {
+        Path parent = commonParent(lowerDirs);
+        String data = data(lowerDirs.stream().map(d -> parent.relativize(d).toString()).toList(), upper, work);
+        if (data.length() > MAX_DATA) {
+            throw new IllegalArgumentException("an image of " + lowerDirs.size() + " layers needs a kernel with"
+                    + " overlayfs \"lowerdir+\" (6.8+): its layer list is " + data.length() + " bytes, mount(2) takes "
+                    + MAX_DATA);
+        }
+        Native.check(Native.C.chdir(parent.toString()), "chdir " + parent);
+        Native.mount("overlay", target.toString(), "overlay", 0, data);
+    }
+
+    static Path commonParent(List<Path> dirs) {
+        Path common = dirs.get(0).toAbsolutePath().getParent();
+        for (Path d : dirs) {
+            while (!d.toAbsolutePath().startsWith(common)) common = common.getParent();
+        }
+        return common;
+    }
+
+    private static void mountLayerByLayer(Path target, List<Path> lowerDirs, Path upper, Path work) {
+        List<Pointer> keep = new ArrayList<>();
+        Pointer type = keep(keep, "overlay"), empty = keep(keep, ""), to = keep(keep, target.toString());
+        int fs = (int) Native.check(Native.syscall(Sc.FSOPEN, type.address(), Sc.FSOPEN_CLOEXEC, 0, 0, 0, 0),
+                "fsopen overlay");
+        try {
+            for (Path d : lowerDirs) set(fs, keep, "lowerdir+", d.toString());
+            set(fs, keep, "upperdir", upper.toString());
+            set(fs, keep, "workdir", work.toString());
+            Native.check(Native.syscall(Sc.FSCONFIG, fs, Sc.FSCONFIG_CMD_CREATE, 0, 0, 0, 0), "fsconfig create");
+            int mnt = (int) Native.check(Native.syscall(Sc.FSMOUNT, fs, Sc.FSMOUNT_CLOEXEC, 0, 0, 0, 0),
+                    "fsmount overlay");
+            try {
+                Native.check(Native.syscall(Sc.MOVE_MOUNT, mnt, empty.address(), -100 /* AT_FDCWD */, to.address(),
+                        Sc.MOVE_MOUNT_F_EMPTY_PATH, 0), "move_mount overlay");
+            } finally {
+                Native.closeQuietly(mnt);
+            }
+        } finally {
+            Native.closeQuietly(fs);
+            Reference.reachabilityFence(keep);
+        }
+    }
+
+    private static void set(int fs, List<Pointer> keep, String key, String value) {
+        Native.check(Native.syscall(Sc.FSCONFIG, fs, Sc.FSCONFIG_SET_STRING, keep(keep, key).address(),
+                keep(keep, value).address(), 0, 0), "fsconfig " + key);
+    }
+
+    private static Pointer keep(List<Pointer> keep, String s) {
+        Pointer p = Native.cstring(s);
+        keep.add(p);
+        return p;
+    }
+}
