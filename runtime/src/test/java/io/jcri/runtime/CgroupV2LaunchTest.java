@@ -191,9 +191,12 @@ class CgroupV2LaunchTest {
             assertThatThrownBy(() -> f.runtime.create(f.spec(limited, "sleep", "1000")
                     .withResources(Resources.builder().memoryLimit(64L << 20).pidsLimit(10).build())))
                     .isInstanceOf(CgroupException.class)
-                    .hasMessageContaining("\"memory\" (for memory.max)")
-                    .hasMessageContaining("\"pids\" (for pids.max)")
-                    .hasMessageContaining("not enabled for " + UNIFIED.resolve(f.cgroupParent).resolve(limited));
+                    .hasMessageContaining("\"memory\" (for " + UNIFIED.resolve(f.cgroupParent).resolve(limited)
+                            .resolve("memory.max") + ")")
+                    .hasMessageContaining("\"pids\" (for " + UNIFIED.resolve(f.cgroupParent).resolve(limited)
+                            .resolve("pids.max") + ")")
+                    .hasMessageContaining("not enabled for " + UNIFIED.resolve(f.cgroupParent).resolve(limited))
+                    .hasMessageContaining("offers only [");
             assertThat(UNIFIED.resolve(f.cgroupParent).resolve(limited)).doesNotExist();
             assertThat(f.root.resolve("containers").resolve(limited)).doesNotExist();
             assertThatThrownBy(() -> f.runtime.state(limited)).isInstanceOf(NoSuchElementException.class);

@@ -121,7 +121,8 @@ final class V2Cgroup implements Cgroup {
         StringBuilder m = new StringBuilder("cgroup v2 controller");
         m.append(missing.size() > 1 ? "s " : " ");
         List<String> parts = new ArrayList<>();
-        missing.forEach((c, f) -> parts.add("\"" + c + "\" (for " + String.join(", ", f) + ")"));
+        missing.forEach((c, f) -> parts.add("\"" + c + "\" (for "
+                + String.join(", ", f.stream().map(file -> dir.resolve(file).toString()).toList()) + ")"));
         m.append(String.join(", ", parts)).append(missing.size() > 1 ? " are" : " is")
                 .append(" not enabled for ").append(dir)
                 .append(": its parent's cgroup.subtree_control gives it [").append(String.join(" ", sorted(enabled)))
@@ -132,9 +133,11 @@ final class V2Cgroup implements Cgroup {
                     .append(String.join(" ", sorted(offered))).append("], not ").append(String.join(", ", absent))
                     .append(" (on a hybrid host, controllers bound to a cgroup v1 hierarchy are not available on v2)");
         }
-        if (absent.size() < missing.size()) {
-            m.append("; the others are available at the root but could not be delegated down to this cgroup"
-                    + " (does a cgroup on the way hold processes of its own?)");
+        List<String> offeredButMissing = missing.keySet().stream().filter(offered::contains).toList();
+        if (!offeredButMissing.isEmpty()) {
+            m.append("; the hierarchy offers ").append(String.join(", ", offeredButMissing))
+                    .append(" but could not delegate ").append(offeredButMissing.size() > 1 ? "them" : "it")
+                    .append(" down to this cgroup (does a cgroup on the way hold processes of its own?)");
         }
         return m.toString();
     }
