@@ -97,7 +97,8 @@ public final class ContainerRuntime implements AutoCloseable {
         }
         store = new StateStore(options.stateDir());
         pods = new PodNamespaceStore(options.stateDir());
-        cgroups = cgroupManager != null ? cgroupManager : CgroupManager.detect(options.cgroupDriver());
+        cgroups = cgroupManager != null ? cgroupManager
+                : CgroupManager.detect(options.cgroupDriver(), options.cgroupMode());
         exitLog = options.exitLog() != null ? new ExitLog(options.exitLog()) : null;
         reaper = new Reaper(exitLog);
         procPidnsSupported = !options.forceProcFallback() && ProcProbe.pidnsSupported();
@@ -169,9 +170,9 @@ public final class ContainerRuntime implements AutoCloseable {
             Path dir = containerDir(id);
             ContainerLauncher.Launched launched;
             try (NamespacePlan ns = NamespacePlan.resolve(spec.namespaces(), podNs, targetPid)) {
-                boolean cgroupns = cgroups.mode() != CgroupMode.V2 && !cgroupFs.isEmpty();
-                if (cgroupns) ns.withCgroupNamespace();
                 boolean privileged = spec.security().privileged();
+                CgroupFsView cgroupView = cgroupView(privileged);
+                if (cgroupView != null && !cgroupView.unified()) ns.withCgroupNamespace();
                 List<String> masked = privileged ? List.of() : orDefault(spec.security().maskedPaths(),
                         MaskedPaths.masked(false));
                 List<String> readonly = privileged ? List.of() : orDefault(spec.security().readonlyPaths(),
@@ -181,7 +182,7 @@ public final class ContainerRuntime implements AutoCloseable {
                         spec.lowerDirs(), dir.resolve("upper"), dir.resolve("work"), etcFiles(spec), spec.mounts(),
                         spec.process(), ns, spec.hostname(), security, spec.security().readonlyRootfs(), masked,
                         readonly, c.cgroup, !procPidnsSupported, helper, gateFifo(id), dir,
-                        cgroupns ? cgroupFs : null));
+                        cgroupView));
             }
             c.pidfd = launched.pidfd();
             c.record = c.record.withStatus(ContainerStatus.RUNNING, launched.pid(), ProcStat.startTime(launched.pid()),
@@ -455,6 +456,12 @@ public final class ContainerRuntime implements AutoCloseable {
     private Path gateFifo(String id) {
         if (cgroups.mode() != CgroupMode.V2) return null;
         return containerDir(id).resolve("gate-" + gateSeq.incrementAndGet());
+    }
+
+    /** The container's own /sys/fs/cgroup (in its own cgroup namespace), null if it gets none. */
+    private CgroupFsView cgroupView(boolean privileged) {
+        if (cgroups.mode() == CgroupMode.V2) return CgroupFsView.unified(privileged);
+        return cgroupFs.isEmpty() ? null : cgroupFs.withWritable(privileged);
     }
 
     private Path containerDir(String id) {

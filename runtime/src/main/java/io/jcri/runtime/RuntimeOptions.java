@@ -1,6 +1,7 @@
 package io.jcri.runtime;
 
 import io.jcri.runtime.cgroup.CgroupDriver;
+import io.jcri.runtime.cgroup.CgroupMode;
 
 import java.nio.file.Path;
 
@@ -10,11 +11,13 @@ import java.nio.file.Path;
  * @param forceProcFallback  use the in-namespace /proc helper even where fsconfig "pidns" works
  * @param cgroupDriver       cgroupfs or systemd naming of cgroup parents
  * @param cgroupParent       default parent for containers without a pod cgroup parent
+ * @param cgroupMode         null: detect from the mounts; V2 on a hybrid host uses its cgroup2 mount (which may
+ *                           have no controllers: then only limits of enabled controllers can be set)
  * @param exitLog            where the subreaper above the daemon records the orphans it reaps (see
  *                           {@link io.jcri.runtime.supervise.SubreaperElf}); null when there is none
  */
 public record RuntimeOptions(Path rootDir, Path stateDir, boolean forceProcFallback, CgroupDriver cgroupDriver,
-                             String cgroupParent, Path exitLog) {
+                             String cgroupParent, CgroupMode cgroupMode, Path exitLog) {
     public RuntimeOptions {
         if (cgroupDriver == null) cgroupDriver = CgroupDriver.CGROUPFS;
         if (cgroupParent == null) cgroupParent = "jcri";
@@ -22,11 +25,16 @@ public record RuntimeOptions(Path rootDir, Path stateDir, boolean forceProcFallb
 
     public RuntimeOptions(Path rootDir, Path stateDir, boolean forceProcFallback, CgroupDriver cgroupDriver,
                           String cgroupParent) {
-        this(rootDir, stateDir, forceProcFallback, cgroupDriver, cgroupParent, null);
+        this(rootDir, stateDir, forceProcFallback, cgroupDriver, cgroupParent, null, null);
+    }
+
+    /** The same options with the cgroup mode forced (null: detect). */
+    public RuntimeOptions withCgroupMode(CgroupMode mode) {
+        return new RuntimeOptions(rootDir, stateDir, forceProcFallback, cgroupDriver, cgroupParent, mode, exitLog);
     }
 
     public RuntimeOptions withExitLog(Path log) {
-        return new RuntimeOptions(rootDir, stateDir, forceProcFallback, cgroupDriver, cgroupParent, log);
+        return new RuntimeOptions(rootDir, stateDir, forceProcFallback, cgroupDriver, cgroupParent, cgroupMode, log);
     }
 
     public static RuntimeOptions of(Path rootDir, Path stateDir) {

@@ -1,8 +1,10 @@
 package io.jcri.runtime;
 
+import io.jcri.runtime.cgroup.CgroupMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * 100 create/start/stop/delete cycles per /proc path (200 in all), with pods and execs mixed in, leave no mounts,
@@ -29,8 +32,25 @@ class LifecycleLeakTest {
         cycles(true);
     }
 
+    /** cgroup v2 forced (the cgroup2 mount of this hybrid host): gates and cgroup-namespace helpers leave nothing. */
+    @Test
+    void cyclesLeaveNothingBehindCgroupV2Primary() throws Exception {
+        assumeTrue(Files.isWritable(CgroupV2LaunchTest.UNIFIED.resolve("cgroup.procs")), "no writable cgroup2");
+        cycles(false, CgroupMode.V2);
+    }
+
+    @Test
+    void cyclesLeaveNothingBehindCgroupV2Fallback() throws Exception {
+        assumeTrue(Files.isWritable(CgroupV2LaunchTest.UNIFIED.resolve("cgroup.procs")), "no writable cgroup2");
+        cycles(true, CgroupMode.V2);
+    }
+
     private void cycles(boolean fallback) throws Exception {
-        try (RuntimeFixture f = new RuntimeFixture(tmp, fallback)) {
+        cycles(fallback, null);
+    }
+
+    private void cycles(boolean fallback, CgroupMode mode) throws Exception {
+        try (RuntimeFixture f = new RuntimeFixture(tmp, fallback, mode)) {
             for (int i = 0; i < 3; i++) cycle(f, i, new ArrayList<>(), new ArrayList<>()); // warm-up
             // only this test's mounts: other test suites on this machine mount and unmount concurrently
             String mine = tmp.toString();
@@ -54,6 +74,8 @@ class LifecycleLeakTest {
                 assertThat(Host.list(parent)).as(controller)
                         .noneMatch(n -> java.nio.file.Files.isDirectory(parent.resolve(n)));
             }
+            assertThat(Host.eventually(Duration.ofSeconds(10), () -> helperChildren().isEmpty()))
+                    .as("jcri-init children (cgroup namespace helpers) " + helperChildren()).isTrue();
             assertThat(Host.list(f.root.resolve("containers"))).isEmpty();
             assertThat(Host.list(f.state.resolve("containers"))).isEmpty();
             assertThat(Host.list(f.state.resolve("pods"))).isEmpty();
@@ -105,6 +127,29 @@ class LifecycleLeakTest {
             f.runtime.removePodNamespaces(pod);
             f.pods.remove(pod);
         }
+    }
+
+    /** Children of this JVM still running (or unreaped) as the jcri-init helper. */
+    private static List<String> helperChildren() {
+        List<String> found = new ArrayList<>();
+        for (String task : Host.list(Path.of("/proc/self/task"))) {
+            String children;
+            try {
+                children = Files.readString(Path.of("/proc/self/task", task, "children")).strip();
+            } catch (java.io.IOException e) {
+                continue; // the thread ended
+            }
+            for (String child : children.isEmpty() ? new String[0] : children.split(" ")) {
+                try {
+                    String stat = Files.readString(Path.of("/proc", child, "stat"));
+                    int state = stat.lastIndexOf(')') + 2;
+                    if (stat.contains("(jcri-init)")) found.add(child + " " + stat.charAt(state));
+                } catch (java.io.IOException e) {
+                    // gone meanwhile
+                }
+            }
+        }
+        return found;
     }
 
     private static final List<Long> START = new ArrayList<>();

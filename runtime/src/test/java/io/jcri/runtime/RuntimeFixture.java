@@ -19,7 +19,15 @@ final class RuntimeFixture implements AutoCloseable {
     private int seq;
 
     RuntimeFixture(Path tmp, boolean forceFallback) throws Exception {
-        this(tmp, forceFallback, null);
+        this(tmp, forceFallback, (io.jcri.runtime.cgroup.CgroupManager) null);
+    }
+
+    /** With the cgroup mode forced through {@link RuntimeOptions#cgroupMode()} (null: detect). */
+    RuntimeFixture(Path tmp, boolean forceFallback, io.jcri.runtime.cgroup.CgroupMode mode) throws Exception {
+        root = Files.createDirectories(tmp.resolve("root"));
+        state = Files.createDirectories(tmp.resolve("state"));
+        runtime = new ContainerRuntime(new RuntimeOptions(root, state, forceFallback, CgroupDriver.CGROUPFS,
+                cgroupParent).withCgroupMode(mode));
     }
 
     RuntimeFixture(Path tmp, boolean forceFallback, io.jcri.runtime.cgroup.CgroupManager cgroups) throws Exception {

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Finds the host's cgroup layout and hands out {@link Cgroup}s. In HYBRID mode the controllers are on v1 and
- * the cgroup2 mount (which has none) is left alone.
+ * the cgroup2 mount (which has none) is left alone, unless V2 is forced: then containers live in the cgroup2
+ * hierarchy only (and stay in the daemon's v1 cgroups).
  */
 public final class CgroupManager {
     public static final String DEFAULT_SCOPE_PREFIX = "jcri";
@@ -43,12 +44,35 @@ public final class CgroupManager {
 
     /** Reads /proc/self/mountinfo. */
     public static CgroupManager detect(CgroupDriver driver) {
-        CgroupMounts mounts = CgroupMounts.ofThisProcess();
-        return new CgroupManager(mounts.mode(), driver, mounts.v1(), mounts.unified());
+        return detect(driver, null);
+    }
+
+    /**
+     * Reads /proc/self/mountinfo; {@code forced} (null: detect) overrides the mode, e.g. V2 on a hybrid host runs
+     * containers in its cgroup2 hierarchy (/sys/fs/cgroup/unified), whatever controllers that has.
+     */
+    public static CgroupManager detect(CgroupDriver driver, CgroupMode forced) {
+        return of(CgroupMounts.ofThisProcess(), driver, forced);
+    }
+
+    static CgroupManager of(CgroupMounts mounts, CgroupDriver driver, CgroupMode forced) {
+        CgroupMode mode = forced != null ? forced : mounts.mode();
+        if (mode == CgroupMode.V2 && mounts.unified() == null) {
+            throw new CgroupException("cgroup v2 requested, but no cgroup2 filesystem is mounted");
+        }
+        if (mode != CgroupMode.V2 && mounts.v1().keySet().stream().allMatch(k -> k.startsWith("name="))) {
+            throw new CgroupException("cgroup " + mode + " requested, but no cgroup v1 controller is mounted");
+        }
+        return new CgroupManager(mode, driver, mounts.v1(), mounts.unified());
     }
 
     public CgroupMode mode() {
         return mode;
+    }
+
+    /** The cgroup2 mount point (null if none), the v2 root in V2 mode. */
+    public Path unifiedMount() {
+        return unifiedMount;
     }
 
     public CgroupDriver driver() {

@@ -1,10 +1,17 @@
 package io.jcri.runtime.cgroup;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /** A cgroup in the unified (v2) hierarchy. */
 final class V2Cgroup implements Cgroup {
@@ -68,9 +75,75 @@ final class V2Cgroup implements Cgroup {
         return text.isEmpty() ? Set.of() : new HashSet<>(List.of(text.split("\\s+")));
     }
 
+    /**
+     * Writes nothing unless every file's controller is enabled here: a limit whose controller the parent's
+     * cgroup.subtree_control does not give this cgroup (not in the hierarchy at all, e.g. bound to v1 on a hybrid
+     * host, or not delegable) fails naming the controller, like runc's "controller not available". As runc, a
+     * memory.swap.max of "max" or "0" is skipped where swap accounting is off (the file is missing).
+     */
     @Override
     public void apply(Resources resources) {
-        V2ResourceFiles.of(resources).forEach((file, value) -> CgroupFiles.write(dir, file, value));
+        Map<String, String> files = new LinkedHashMap<>(V2ResourceFiles.of(resources));
+        if (files.isEmpty()) {
+            return;
+        }
+        for (String file : files.keySet()) {
+            if (file.contains("/") || file.startsWith(".")) {
+                throw new IllegalArgumentException("cgroup v2 resource \"" + file + "\" must be a file name");
+            }
+        }
+        Set<String> enabled = words(CgroupFiles.read(dir, "cgroup.controllers"));
+        String swap = files.get("memory.swap.max");
+        if (swap != null && (swap.equals("max") || swap.equals("0")) && enabled.contains("memory")
+                && !CgroupFiles.exists(dir, "memory.swap.max")) {
+            files.remove("memory.swap.max");
+        }
+        Map<String, List<String>> missing = new TreeMap<>();
+        for (String file : files.keySet()) {
+            String controller = controllerOf(file);
+            if (!CgroupFiles.exists(dir, file) && !controller.equals("cgroup") && !enabled.contains(controller)) {
+                missing.computeIfAbsent(controller, c -> new ArrayList<>()).add(file);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new CgroupException(missingControllers(missing, enabled));
+        }
+        files.forEach((file, value) -> CgroupFiles.write(dir, file, value));
+    }
+
+    private static String controllerOf(String file) {
+        int dot = file.indexOf('.');
+        return dot < 0 ? file : file.substring(0, dot);
+    }
+
+    private String missingControllers(Map<String, List<String>> missing, Set<String> enabled) {
+        Set<String> offered = words(CgroupFiles.read(root, "cgroup.controllers"));
+        StringBuilder m = new StringBuilder("cgroup v2 controller");
+        m.append(missing.size() > 1 ? "s " : " ");
+        List<String> parts = new ArrayList<>();
+        missing.forEach((c, f) -> parts.add("\"" + c + "\" (for "
+                + String.join(", ", f.stream().map(file -> dir.resolve(file).toString()).toList()) + ")"));
+        m.append(String.join(", ", parts)).append(missing.size() > 1 ? " are" : " is")
+                .append(" not enabled for ").append(dir)
+                .append(": its parent's cgroup.subtree_control gives it [").append(String.join(" ", sorted(enabled)))
+                .append("]");
+        List<String> absent = missing.keySet().stream().filter(c -> !offered.contains(c)).toList();
+        if (!absent.isEmpty()) {
+            m.append("; the cgroup2 hierarchy at ").append(root).append(" offers only [")
+                    .append(String.join(" ", sorted(offered))).append("], not ").append(String.join(", ", absent))
+                    .append(" (on a hybrid host, controllers bound to a cgroup v1 hierarchy are not available on v2)");
+        }
+        List<String> offeredButMissing = missing.keySet().stream().filter(offered::contains).toList();
+        if (!offeredButMissing.isEmpty()) {
+            m.append("; the hierarchy offers ").append(String.join(", ", offeredButMissing))
+                    .append(" but could not delegate ").append(offeredButMissing.size() > 1 ? "them" : "it")
+                    .append(" down to this cgroup (does a cgroup on the way hold processes of its own?)");
+        }
+        return m.toString();
+    }
+
+    private static List<String> sorted(Set<String> words) {
+        return words.stream().sorted().toList();
     }
 
     @Override
@@ -111,9 +184,31 @@ final class V2Cgroup implements Cgroup {
                 memory.getOrDefault("anon", 0L),
                 memory.getOrDefault("pgfault", 0L),
                 memory.getOrDefault("pgmajfault", 0L),
-                CgroupFiles.readLong(dir, "pids.current", 0),
+                CgroupFiles.exists(dir, "pids.current") ? CgroupFiles.readLong(dir, "pids.current", 0) : tasks(),
                 events.getOrDefault("oom", 0L),
                 events.getOrDefault("oom_kill", 0L));
+    }
+
+    /** Without the pids controller: the threads of this cgroup and its descendants (what pids.current counts). */
+    private long tasks() {
+        long n = 0;
+        for (Path cgroup : subtree()) {
+            try {
+                n += CgroupFiles.readIds(cgroup, "cgroup.threads").size();
+            } catch (CgroupException e) {
+                // removed meanwhile
+            }
+        }
+        return n;
+    }
+
+    /** This cgroup and every cgroup below it (none if it does not exist). */
+    private List<Path> subtree() {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isDirectory).toList();
+        } catch (IOException | UncheckedIOException e) {
+            return List.of();
+        }
     }
 
     @Override
@@ -121,12 +216,21 @@ final class V2Cgroup implements Cgroup {
         return CgroupFiles.readKeyValues(dir, "memory.events").getOrDefault("oom_kill", 0L);
     }
 
+    /** cgroup.kill where the kernel has it (5.14+); else freeze, SIGKILL each process, thaw. A missing cgroup is empty. */
     @Override
     public void killAll() {
-        if (CgroupFiles.exists(dir, "cgroup.kill")) {
-            CgroupFiles.write(dir, "cgroup.kill", "1"); // kernel >= 5.14: atomic, includes descendants
+        if (!Files.isDirectory(dir)) {
             return;
         }
+        if (CgroupFiles.exists(dir, "cgroup.kill")) {
+            CgroupFiles.write(dir, "cgroup.kill", "1"); // atomic, includes descendants
+            return;
+        }
+        killAllFrozen();
+    }
+
+    /** The pre-5.14 way: nothing in the subtree can fork while frozen; SIGKILL still kills frozen tasks. */
+    void killAllFrozen() {
         CgroupFiles.write(dir, "cgroup.freeze", "1");
         try {
             long deadline = System.nanoTime() + FREEZE_TIMEOUT_NANOS;
@@ -137,7 +241,9 @@ final class V2Cgroup implements Cgroup {
                 }
                 CgroupDirectories.pause();
             }
-            ProcessKiller.killAll(pids());
+            for (Path cgroup : subtree()) {
+                ProcessKiller.killAll(CgroupFiles.readIds(cgroup, "cgroup.procs"));
+            }
         } finally {
             CgroupFiles.write(dir, "cgroup.freeze", "0");
         }

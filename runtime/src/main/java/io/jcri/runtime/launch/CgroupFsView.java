@@ -7,12 +7,31 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The host's cgroup v1 hierarchies, to be mounted read-only at the container's /sys/fs/cgroup from inside its
- * cgroup namespace, where each shows the container's own cgroup as its root (what runc gives containers, and
- * what JVMs and Go runtimes read their limits from). Only v1: on a hybrid host the launch thread is not in the
- * container's cgroup of the controller-less unified hierarchy, which would expose the daemon's subtree.
+ * What a container gets at its /sys/fs/cgroup, mounted from inside its cgroup namespace so that each hierarchy
+ * shows the container's own cgroup as its root (what runc gives containers, and what JVMs and Go runtimes read
+ * their limits from); read-only unless {@code writable} (privileged containers).
+ * <ul>
+ * <li>v1 and hybrid hosts: the host's v1 hierarchies under a tmpfs (not the hybrid host's controller-less unified
+ * hierarchy: the launch thread is not in the container's cgroup there, which would expose the daemon's subtree);
+ * the launch thread joins the container's v1 cgroups and then unshares the cgroup namespace.</li>
+ * <li>v2 ({@code unified}): one cgroup2 mount; the namespace comes from {@link CgroupNamespace}, because a thread
+ * cannot be in a v2 cgroup of its own.</li>
+ * </ul>
  */
-public record CgroupFsView(List<Hierarchy> hierarchies) {
+public record CgroupFsView(List<Hierarchy> hierarchies, boolean unified, boolean writable) {
+    public CgroupFsView(List<Hierarchy> hierarchies) {
+        this(hierarchies, false, false);
+    }
+
+    /** The cgroup2 hierarchy (cgroup v2 mode). */
+    public static CgroupFsView unified(boolean writable) {
+        return new CgroupFsView(List.of(), true, writable);
+    }
+
+    public CgroupFsView withWritable(boolean w) {
+        return new CgroupFsView(hierarchies, unified, w);
+    }
+
     /** {@code name}: directory under /sys/fs/cgroup; {@code options}: the controllers (or name=...). */
     public record Hierarchy(String name, String options) {}
 
@@ -42,6 +61,6 @@ public record CgroupFsView(List<Hierarchy> hierarchies) {
     }
 
     public boolean isEmpty() {
-        return hierarchies.isEmpty();
+        return !unified && hierarchies.isEmpty();
     }
 }

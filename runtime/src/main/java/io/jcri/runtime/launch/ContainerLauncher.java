@@ -28,7 +28,8 @@ public final class ContainerLauncher {
      * What to launch. {@code lowerDirs} top layer first; {@code etcFiles} are bind-mounted files like /etc/hosts;
      * {@code cgroupGateFifo} (cgroup v2) is where the {@link CgroupGate} FIFO goes, null on v1;
      * {@code stdioFifoDir} holds the stdout/stderr FIFOs that outlive the daemon (see {@link Stdio});
-     * {@code cgroupFs} (v1 only, with a cgroup namespace in {@code namespaces}) is mounted at /sys/fs/cgroup.
+     * {@code cgroupFs} is mounted at /sys/fs/cgroup: v1 views need a cgroup namespace in {@code namespaces}, a
+     * unified (v2) view gets one rooted at {@code cgroup} here (see {@link CgroupNamespace}).
      */
     public record Request(String id, Path rootfs, List<Path> lowerDirs, Path upperDir, Path workDir,
                           List<RootfsFile> etcFiles, List<MountSpec> mounts, ProcessSpec process,
@@ -77,6 +78,9 @@ public final class ContainerLauncher {
                 loaded = program.load();
                 spawn = new SpawnArgs(exe, proc.args(), proc.env(), stdio.child, new int[0][], proc.tty(),
                         gate == null ? null : gate.childPath());
+            }
+            if (r.cgroupFs() != null && r.cgroupFs().unified()) {
+                r.namespaces().joinCgroupNamespace(CgroupNamespace.create(r.helper(), r.cgroup()));
             }
             RootfsBuilder rootfs = new RootfsBuilder(r.rootfs(), r.lowerDirs(), r.upperDir(), r.workDir(),
                     r.etcFiles().stream().map(f -> new RootfsBuilder.EtcFile(f.containerPath(), f.hostFile())).toList(),

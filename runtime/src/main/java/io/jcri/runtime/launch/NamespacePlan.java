@@ -72,6 +72,15 @@ public final class NamespacePlan implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Joins an existing cgroup namespace (cgroup v2: the one {@link CgroupNamespace} rooted at the container's
+     * cgroup); takes ownership of {@code fd}.
+     */
+    NamespacePlan joinCgroupNamespace(int fd) {
+        joins.add(new int[] {fd, Sc.CLONE_NEWCGROUP});
+        return this;
+    }
+
     private void joinPod(Path pinned, int type, String what) {
         if (pinned == null) return; // the pod uses the node's namespace
         join(pinned, type);

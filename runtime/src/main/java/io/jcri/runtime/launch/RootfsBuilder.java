@@ -100,15 +100,23 @@ final class RootfsBuilder {
                 Sc.MS_RDONLY | Sc.MS_NOSUID | Sc.MS_NODEV | Sc.MS_NOEXEC, null);
     }
 
-    /** Read-only /sys/fs/cgroup; the thread is already in the container's cgroup namespace. */
+    /**
+     * /sys/fs/cgroup, read-only unless the view is writable (privileged containers); the thread is already in the
+     * container's cgroup namespace, so each mount shows the container's own cgroup as its root.
+     */
     void mountCgroupFs(CgroupFsView view) throws IOException {
         if (view == null || view.isEmpty()) return;
         String base = rootfs.resolve("sys/fs/cgroup").toString();
         long flags = Sc.MS_NOSUID | Sc.MS_NODEV | Sc.MS_NOEXEC;
+        long readonly = view.writable() ? 0 : Sc.MS_RDONLY;
+        if (view.unified()) {
+            Native.mount("cgroup2", base, "cgroup2", flags | readonly, null);
+            return;
+        }
         Native.mount("tmpfs", base, "tmpfs", flags, "mode=755");
         for (CgroupFsView.Hierarchy h : view.hierarchies()) {
             Path dir = Files.createDirectories(Path.of(base, h.name()));
-            Native.mount("cgroup", dir.toString(), "cgroup", flags | Sc.MS_RDONLY, h.options());
+            Native.mount("cgroup", dir.toString(), "cgroup", flags | readonly, h.options());
         }
         Native.mount("", base, null, Sc.MS_REMOUNT | Sc.MS_RDONLY | flags, "mode=755");
     }

@@ -70,6 +70,9 @@ class DeviceFilterProgramTest {
     void allowAllAndNothing() {
         byte[] all = DeviceFilterProgram.compile(DeviceRule.ALLOW_ALL);
         assertThat(allows(all, BLOCK, READ | WRITE | MKNOD, 8, 0)).isTrue();
+        // nothing after the unconditional "return 1": the kernel's verifier refuses unreachable instructions
+        assertThat(all.length / 8).isEqualTo(6 + 2);
+        assertThat(all[all.length - 8] & 0xff).as("exit").isEqualTo(0x95);
         byte[] none = DeviceFilterProgram.compile(List.of());
         assertThat(allows(none, CHAR, READ, 1, 3)).isFalse();
     }

@@ -64,6 +64,44 @@ class V2CgroupRealTest {
     }
 
     @Test
+    void freezeFallbackKillsTheWholeSubtree() throws Exception {
+        V2Cgroup cgroup = (V2Cgroup) manager.forContainer(parent, "ctr");
+        cgroup.create();
+        Path dir = unified.resolve(parent).resolve("ctr");
+        Path sub = Files.createDirectory(dir.resolve("sub"));
+        Process top = processes.start("sleep", "300");
+        Process nested = processes.start("sleep", "300");
+        cgroup.addProcess(top.pid());
+        Files.writeString(sub.resolve("cgroup.procs"), Long.toString(nested.pid()));
+
+        cgroup.killAllFrozen(); // what killAll does on kernels without cgroup.kill (before 5.14)
+        assertThat(RealProcesses.exitsWithin(top, 10)).isTrue();
+        assertThat(RealProcesses.exitsWithin(nested, 10)).isTrue();
+        assertThat(top.exitValue()).isEqualTo(137);
+        assertThat(nested.exitValue()).isEqualTo(137);
+        assertThat(Files.readString(dir.resolve("cgroup.freeze")).strip()).as("thawed again").isEqualTo("0");
+        cgroup.destroy();
+        assertThat(dir).doesNotExist();
+    }
+
+    @Test
+    void missingControllerIsNamedAndNothingIsWritten() throws Exception {
+        Cgroup cgroup = manager.forContainer(parent, "ctr");
+        cgroup.create();
+        Path dir = unified.resolve(parent).resolve("ctr");
+        assumeTrue(!Files.exists(dir.resolve("cpu.max")), "cpu is enabled on this cgroup2 hierarchy");
+        assertThatThrownBy(() -> cgroup.apply(Resources.builder().cpuQuota(50_000L, 100_000L).build()))
+                .isInstanceOf(CgroupException.class)
+                .hasMessageContaining("cgroup v2 controller \"cpu\" (for " + dir.resolve("cpu.max") + ") is not enabled for "
+                        + dir)
+                .hasMessageContaining("offers only");
+        assertThat(cgroup.stats().pidsCurrent()).isZero();
+        cgroup.killAll(); // an empty cgroup: nothing to do
+        cgroup.destroy();
+        cgroup.killAll(); // a removed one: nothing either
+    }
+
+    @Test
     void deviceFilterProgramIsEnforcedByTheKernel() throws Exception {
         assumeTrue(Files.exists(Path.of("/dev/loop0")), "no block device to probe with");
         Cgroup cgroup = manager.forContainer(parent, "ctr");
@@ -84,6 +122,16 @@ class V2CgroupRealTest {
         assertThat(nullDevice.exitValue()).as("/dev/null and /dev/full are allowed").isZero();
         assertThat(blockDevice.exitValue()).as("/dev/loop0 is not").isNotZero();
         assertThat(mknod.exitValue()).as("mknod of anything is (b *:* m)").isZero();
+        // privileged containers: the allow-all program loads (the verifier accepts it) and allows everything
+        Cgroup privileged = manager.forContainer(parent, "privileged");
+        privileged.create();
+        assertThat(privileged.restrictDevices(DeviceRule.ALLOW_ALL)).isTrue();
+        Process anyDevice = processes.start("sh", "-c", "read go; exec 3</dev/loop0");
+        privileged.addProcess(anyDevice.pid());
+        anyDevice.getOutputStream().write("go\n".getBytes());
+        anyDevice.getOutputStream().flush();
+        assertThat(RealProcesses.exitsWithin(anyDevice, 10)).isTrue();
+        assertThat(anyDevice.exitValue()).as("/dev/loop0 under allow-all").isZero();
         // the same open outside the cgroup works
         Process outside = processes.start("sh", "-c", "exec 3</dev/loop0");
         assertThat(RealProcesses.exitsWithin(outside, 10)).isTrue();
