@@ -333,6 +333,32 @@ abstract class ContainerLaunchTestBase {
     }
 
     @Test
+    void recursiveReadOnlyBindAlsoCoversTheMountsBelowIt() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("rro-src"));
+        Path sub = Files.createDirectories(src.resolve("sub"));
+        io.jcri.runtime.sys.Native.mount("tmpfs", sub.toString(), "tmpfs", 0, "size=1m");
+        try {
+            String id = f.newId();
+            ContainerSpec spec = f.spec(id, "sh", "-c", "echo x > /rro/sub/a || echo rro-refused; "
+                            + "echo x > /ro/sub/b && echo ro-sub-written; echo done; exec sleep 1000")
+                    .withMounts(List.of(new MountSpec("/rro", src, true, MountSpec.Propagation.PRIVATE, true),
+                            MountSpec.bind("/ro", src, true)));
+            f.run(logged(spec));
+            String out = output(id, "done");
+            // a plain readonly bind (the CRI's readonly) leaves the tmpfs below it writable, as runc does
+            assertThat(out).contains("rro-refused").contains("ro-sub-written");
+            assertThat(sub.resolve("a")).doesNotExist();
+            assertThat(sub.resolve("b")).exists();
+            f.runtime.stop(id, Duration.ZERO, 9);
+        } finally {
+            jnr.ffi.Pointer p = io.jcri.runtime.sys.Native.cstring(sub.toString());
+            io.jcri.runtime.sys.Native.syscall(io.jcri.runtime.sys.Sc.UMOUNT2, p.address(),
+                    io.jcri.runtime.sys.Sc.MNT_DETACH, 0, 0, 0, 0);
+            java.lang.ref.Reference.reachabilityFence(p);
+        }
+    }
+
+    @Test
     void execWithTty() throws Exception {
         String id = f.newId();
         f.run(f.spec(id, "sleep", "1000"));

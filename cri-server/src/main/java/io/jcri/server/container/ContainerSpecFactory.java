@@ -89,7 +89,17 @@ public final class ContainerSpecFactory {
                 case PROPAGATION_BIDIRECTIONAL -> MountSpec.Propagation.BIDIRECTIONAL;
                 default -> MountSpec.Propagation.PRIVATE;
             };
-            out.add(new MountSpec(m.getContainerPath(), host, m.getReadonly(), propagation));
+            if (m.getRecursiveReadOnly() && !m.getReadonly()) {
+                throw CriException.invalidArgument("CreateContainer: mount of " + m.getContainerPath()
+                        + " asks for recursive_read_only without readonly");
+            }
+            if (m.getRecursiveReadOnly() && propagation != MountSpec.Propagation.PRIVATE) {
+                throw CriException.invalidArgument("CreateContainer: mount of " + m.getContainerPath()
+                        + " asks for recursive_read_only with " + m.getPropagation()
+                        + "; a recursive read-only mount needs PROPAGATION_PRIVATE");
+            }
+            out.add(new MountSpec(m.getContainerPath(), host, m.getReadonly(), propagation,
+                    m.getRecursiveReadOnly()));
         }
         return out;
     }

@@ -40,8 +40,9 @@ public final class StatusRpc {
         probes.forEach(p -> status.addConditions(p.probe()));
         StatusResponse.Builder response = StatusResponse.newBuilder()
                 .setStatus(status)
+                // recursive read-only mounts: mount_setattr(AT_RECURSIVE) (kernel 5.12+); no user namespaces yet
                 .addRuntimeHandlers(RuntimeHandler.newBuilder().setName("")
-                        .setFeatures(RuntimeHandlerFeatures.getDefaultInstance()))
+                        .setFeatures(RuntimeHandlerFeatures.newBuilder().setRecursiveReadOnlyMounts(true)))
                 .setFeatures(RuntimeFeatures.getDefaultInstance());
         if (request.getVerbose()) {
             response.putAllInfo(verboseInfo());

@@ -119,6 +119,12 @@ class DaemonRpcTest {
         assertThat(network.getReason()).isEqualTo("NetworkPluginNotReady");
         assertThat(network.getMessage()).contains("no network config found in " + base.resolve("empty-net.d"));
         assertThat(s.getInfoMap()).isEmpty();
+        // kubelet sends recursive_read_only mounts only to a runtime handler that claims the feature
+        assertThat(s.getRuntimeHandlersList()).singleElement().satisfies(h -> {
+            assertThat(h.getName()).isEmpty();
+            assertThat(h.getFeatures().getRecursiveReadOnlyMounts()).isTrue();
+            assertThat(h.getFeatures().getUserNamespaces()).isFalse();
+        });
     }
 
     @Test

@@ -179,6 +179,12 @@ class PodLifecycleE2eTest extends PodE2eBase {
             assertThat(noSource.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
             assertThat(noSource.getStatus().getDescription()).contains("/nonexistent/jcri-e2e");
 
+            StatusRuntimeException rroWritable = catchThrowableOfType(StatusRuntimeException.class,
+                    () -> c.create(podId, podConfig, fx.container("r", "true").addMounts(Mount.newBuilder()
+                            .setContainerPath("/data").setHostPath("/tmp").setRecursiveReadOnly(true))));
+            assertThat(rroWritable.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(rroWritable.getStatus().getDescription()).contains("recursive_read_only without readonly");
+
             StatusRuntimeException own = catchThrowableOfType(StatusRuntimeException.class,
                     () -> c.create(podId, podConfig, fx.container("o", "true").addMounts(Mount.newBuilder()
                             .setContainerPath("/steal").setHostPath(fx.daemon.base().resolve("state").toString()))));

@@ -132,12 +132,26 @@ final class RootfsBuilder {
             String t = target.toString();
             Native.mount(m.hostPath().toString(), t, null, Sc.MS_BIND | Sc.MS_REC, null);
             if (m.readonly()) Native.mount("", t, null, Sc.MS_BIND | Sc.MS_REMOUNT | Sc.MS_RDONLY, null);
+            if (m.recursiveReadOnly()) readOnlyRecursively(t);
             long propagation = switch (m.propagation()) {
                 case PRIVATE -> Sc.MS_PRIVATE | Sc.MS_REC;
                 case HOST_TO_CONTAINER -> Sc.MS_SLAVE | Sc.MS_REC;
                 case BIDIRECTIONAL -> Sc.MS_SHARED | Sc.MS_REC;
             };
             Native.mount("", t, null, propagation, null);
+        }
+    }
+
+    /** mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY) (kernel 5.12+): the bind mount and every mount below it. */
+    private static void readOnlyRecursively(String target) {
+        Pointer path = Native.cstring(target), attr = Native.allocate(32); // struct mount_attr
+        attr.putLong(0, Sc.MOUNT_ATTR_RDONLY); // attr_set; attr_clr, propagation, userns_fd stay 0
+        try {
+            Native.check(Native.syscall(Sc.MOUNT_SETATTR, -100 /* AT_FDCWD */, path.address(), Sc.AT_RECURSIVE,
+                    attr.address(), 32, 0), "mount_setattr recursive read-only " + target);
+        } finally {
+            Reference.reachabilityFence(path);
+            Reference.reachabilityFence(attr);
         }
     }
 

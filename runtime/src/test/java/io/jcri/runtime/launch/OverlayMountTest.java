@@ -41,7 +41,7 @@ class OverlayMountTest {
         CompletableFuture<List<String>> listing = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                Native.check((int) Native.syscall(272 /* unshare */, Sc.CLONE_FS | Sc.CLONE_NEWNS, 0, 0, 0, 0, 0),
+                Native.check((int) Native.syscall(Sc.UNSHARE, Sc.CLONE_FS | Sc.CLONE_NEWNS, 0, 0, 0, 0, 0),
                         "unshare");
                 Native.mount("", "/", null, Sc.MS_PRIVATE | Sc.MS_REC, null);
                 mount.run(target, upper, work);
