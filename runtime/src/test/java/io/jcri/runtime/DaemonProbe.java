@@ -2,22 +2,35 @@ package io.jcri.runtime;
 
 import io.jcri.runtime.cgroup.CgroupDriver;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A throwaway "daemon" for {@link DaemonRestartTest}: starts one container, prints READY with its pid, then waits
- * to be killed with SIGKILL. Args: rootDir stateDir cgroupParent layer id.
+ * A throwaway "daemon" for {@link DaemonRestartTest}, run under jcri-subreaper: starts a ticker (exits 42 on
+ * SIGTERM) and a quitter (exits 7 once /tmp/go exists in it), prints READY with their pids, then waits to be
+ * killed with SIGKILL. Started again by the subreaper, it finds its marker file and only idles (the test plays
+ * the new daemon). Args: rootDir stateDir cgroupParent layer tickerId quitterId forceProcFallback marker.
  */
 public final class DaemonProbe {
     public static void main(String[] args) throws Exception {
-        ContainerRuntime rt = new ContainerRuntime(new RuntimeOptions(Path.of(args[0]), Path.of(args[1]), false,
-                CgroupDriver.CGROUPFS, args[2]));
-        ContainerSpec spec = ContainerSpec.of(args[4], List.of(Path.of(args[3])), ProcessSpec.of("sh", "-c",
+        Path marker = Path.of(args[7]);
+        if (Files.exists(marker)) {
+            Thread.sleep(Long.MAX_VALUE);
+        }
+        Files.writeString(marker, "");
+        ContainerRuntime rt = new ContainerRuntime(new RuntimeOptions(Path.of(args[0]), Path.of(args[1]),
+                Boolean.parseBoolean(args[6]), CgroupDriver.CGROUPFS, args[2]));
+        List<Path> layers = List.of(Path.of(args[3]));
+        ContainerSpec ticker = ContainerSpec.of(args[4], layers, ProcessSpec.of("sh", "-c",
                 "trap 'exit 42' TERM; while :; do echo tick; sleep 0.05; done"));
-        rt.create(spec);
-        rt.start(spec.id()).close(); // nobody reads: the output waits in the stdout FIFO
-        System.out.println("READY " + rt.state(spec.id()).pid());
+        ContainerSpec quitter = ContainerSpec.of(args[5], layers, ProcessSpec.of("sh", "-c",
+                "while [ ! -e /tmp/go ]; do sleep 0.02; done; exit 7"));
+        for (ContainerSpec spec : List.of(ticker, quitter)) {
+            rt.create(spec);
+            rt.start(spec.id()).close(); // nobody reads: the output waits in the stdout FIFO
+        }
+        System.out.println("READY " + rt.state(ticker.id()).pid() + " " + rt.state(quitter.id()).pid());
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);
     }

@@ -1,8 +1,10 @@
 package io.jcri.runtime;
 
+import io.jcri.runtime.supervise.SubreaperElf;
 import io.jcri.runtime.sys.Native;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -16,29 +18,33 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * kill -9 of the daemon leaves its container running; a new daemon recovers it from the state dir, reads the
- * output it wrote meanwhile and reports its later exit code. This test JVM plays the role of the subreaper that the deployment puts above the daemon
- * (PR_SET_CHILD_SUBREAPER), so the orphaned container is reparented to it and can be reaped with its status.
+ * kill -9 of a daemon running under the real jcri-subreaper: its containers keep running, reparented to the
+ * subreaper; one that ends while no daemon runs is reaped and recorded by it; a new daemon recovers both from the
+ * state dir and the exit log, reads the output written meanwhile and learns the later exit code. Both /proc paths.
  */
 class DaemonRestartTest {
-    private static final int PR_SET_CHILD_SUBREAPER = 36;
+    private static final int SIGKILL = 9, SIGTERM = 15, SIGCONT = 18, SIGSTOP = 19;
 
     @TempDir
     Path tmp;
 
-    @Test
-    void containerSurvivesKillNineAndIsRecovered() throws Exception {
-        Native.check(Native.C.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), "PR_SET_CHILD_SUBREAPER");
-        try (RuntimeFixture probeDirs = new RuntimeFixture(tmp, false)) {
-            String id = probeDirs.newId();
-            Process daemon = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    @ParameterizedTest(name = "forceProcFallback={0}")
+    @ValueSource(booleans = {false, true})
+    void containersSurviveKillNineAndTheirExitCodesAreKnown(boolean fallback) throws Exception {
+        Path subreaper = tmp.resolve("jcri-subreaper"), exitLog = tmp.resolve("exits.log");
+        SubreaperElf.write(subreaper);
+        try (RuntimeFixture dirs = new RuntimeFixture(tmp, fallback, exitLog)) {
+            String ticker = dirs.newId(), quitter = dirs.newId();
+            Process sup = new ProcessBuilder(subreaper.toString(), exitLog.toString(),
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Djnr.ffi.x86asm.enabled=false", "-cp", System.getProperty("java.class.path"),
-                    DaemonProbe.class.getName(), probeDirs.root.toString(), probeDirs.state.toString(),
-                    probeDirs.cgroupParent, BusyboxRootfs.layer().toString(), id)
+                    DaemonProbe.class.getName(), dirs.root.toString(), dirs.state.toString(), dirs.cgroupParent,
+                    BusyboxRootfs.layer().toString(), ticker, quitter, Boolean.toString(fallback),
+                    tmp.resolve("probe-started").toString())
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            long pid;
+            long tickerPid = 0, quitterPid = 0;
             try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(daemon.getInputStream()));
+                BufferedReader out = new BufferedReader(new InputStreamReader(sup.getInputStream()));
                 String ready = CompletableFuture.supplyAsync(() -> {
                     try {
                         String line;
@@ -49,36 +55,67 @@ class DaemonRestartTest {
                     }
                 }).get(60, TimeUnit.SECONDS);
                 assertThat(ready).startsWith("READY ");
-                pid = Long.parseLong(ready.substring(6).trim());
+                String[] pids = ready.split(" ");
+                tickerPid = Long.parseLong(pids[1]);
+                quitterPid = Long.parseLong(pids[2].trim());
+                long probe = sup.children().findFirst().orElseThrow().pid();
+                String supPid = Long.toString(sup.pid());
+
+                // the subreaper held still: the probe dies, the quitter ends while no daemon runs and stays a zombie
+                assertThat(Native.C.kill((int) sup.pid(), SIGSTOP)).isZero();
+                try {
+                    assertThat(Native.C.kill((int) probe, SIGKILL)).isZero();
+                    long t = tickerPid, q = quitterPid;
+                    assertThat(Host.eventually(Duration.ofSeconds(20), () -> Host.status(t, "PPid").equals(supPid)
+                            && Host.status(q, "PPid").equals(supPid))).as("reparented to the subreaper").isTrue();
+                    Files.writeString(Path.of("/proc/" + quitterPid + "/root/tmp/go"), "");
+                    assertThat(Host.eventually(Duration.ofSeconds(20),
+                            () -> Host.status(q, "State").startsWith("Z"))).as("the quitter ended").isTrue();
+                } finally {
+                    Native.C.kill((int) sup.pid(), SIGCONT);
+                }
+                long q = quitterPid;
+                assertThat(Host.eventually(Duration.ofSeconds(20), () -> !Files.exists(Path.of("/proc/" + q))))
+                        .as("the subreaper reaped the quitter").isTrue();
+                assertThat(Host.status(tickerPid, "State")).doesNotStartWith("Z").doesNotStartWith("X");
+
+                // this JVM is the new daemon
+                List<ContainerState> recovered = dirs.runtime.recover();
+                assertThat(recovered).extracting(ContainerState::id).contains(ticker, quitter);
+                ContainerState quit = dirs.runtime.state(quitter);
+                assertThat(quit.status()).isEqualTo(ContainerStatus.EXITED);
+                assertThat(quit.exitKnown()).isTrue();
+                assertThat(quit.exitCode()).isEqualTo(7);
+                ContainerState st = dirs.runtime.state(ticker);
+                assertThat(st.status()).isEqualTo(ContainerStatus.RUNNING);
+                assertThat(st.pid()).isEqualTo(tickerPid);
+                // its stdout FIFO kept what it wrote while no daemon was there (no SIGPIPE), and can be read again
+                try (ProcessIO io = dirs.runtime.reattachOutput(ticker)) {
+                    byte[] buf = new byte[64];
+                    int n = io.stdout().read(buf);
+                    assertThat(new String(buf, 0, n)).startsWith("tick\n");
+                }
+                ExecResult r = dirs.runtime.execSync(ticker, ProcessSpec.of("cat", "/proc/1/comm"),
+                        Duration.ofSeconds(10));
+                assertThat(new String(r.stdout())).isEqualTo("sh\n");
+
+                // not our child: the subreaper reaps it, and its status still reaches us
+                ContainerState stopped = dirs.runtime.stop(ticker, Duration.ofSeconds(10), SIGTERM);
+                assertThat(stopped.status()).isEqualTo(ContainerStatus.EXITED);
+                assertThat(stopped.exitCode()).isEqualTo(42);
+                assertThat(stopped.exitKnown()).isTrue();
+                long t = tickerPid;
+                assertThat(Host.eventually(Duration.ofSeconds(20), () -> !Files.exists(Path.of("/proc/" + t))))
+                        .isTrue();
+
+                assertThat(Native.C.kill((int) sup.pid(), SIGTERM)).isZero();
+                assertThat(sup.waitFor(30, TimeUnit.SECONDS)).isTrue();
             } finally {
-                daemon.destroyForcibly(); // SIGKILL
-                daemon.waitFor(30, TimeUnit.SECONDS);
+                sup.children().forEach(ProcessHandle::destroyForcibly);
+                sup.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                if (tickerPid > 0) Native.C.kill((int) tickerPid, SIGKILL);
+                if (quitterPid > 0) Native.C.kill((int) quitterPid, SIGKILL);
             }
-            assertThat(Host.status(pid, "State")).doesNotStartWith("Z").doesNotStartWith("X");
-            assertThat(Host.status(pid, "PPid")).isEqualTo(Long.toString(ProcessHandle.current().pid()));
-
-            List<ContainerState> recovered = probeDirs.runtime.recover();
-            assertThat(recovered).extracting(ContainerState::id).contains(id);
-            ContainerState st = probeDirs.runtime.state(id);
-            assertThat(st.status()).isEqualTo(ContainerStatus.RUNNING);
-            assertThat(st.pid()).isEqualTo(pid);
-            // its stdout FIFO kept what it wrote while no daemon was there (no SIGPIPE), and can be read again
-            try (ProcessIO io = probeDirs.runtime.reattachOutput(id)) {
-                byte[] buf = new byte[64];
-                int n = io.stdout().read(buf);
-                assertThat(new String(buf, 0, n)).startsWith("tick\n");
-            }
-            // exec still works into the recovered container
-            ExecResult r = probeDirs.runtime.execSync(id, ProcessSpec.of("cat", "/proc/1/comm"), Duration.ofSeconds(10));
-            assertThat(new String(r.stdout())).isEqualTo("sh\n");
-
-            ContainerState stopped = probeDirs.runtime.stop(id, Duration.ofSeconds(10), 15);
-            assertThat(stopped.status()).isEqualTo(ContainerStatus.EXITED);
-            assertThat(stopped.exitCode()).isEqualTo(42);
-            assertThat(stopped.exitKnown()).isTrue();
-            assertThat(Files.exists(Path.of("/proc/" + pid))).isFalse();
-        } finally {
-            Native.C.prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
         }
     }
 }

@@ -22,6 +22,14 @@ final class RuntimeFixture implements AutoCloseable {
         this(tmp, forceFallback, (io.jcri.runtime.cgroup.CgroupManager) null);
     }
 
+    /** Reading the exit log of a jcri-subreaper, as a daemon started by the launcher does. */
+    RuntimeFixture(Path tmp, boolean forceFallback, Path exitLog) throws Exception {
+        root = Files.createDirectories(tmp.resolve("root"));
+        state = Files.createDirectories(tmp.resolve("state"));
+        runtime = new ContainerRuntime(new RuntimeOptions(root, state, forceFallback, CgroupDriver.CGROUPFS,
+                cgroupParent).withExitLog(exitLog));
+    }
+
     /** With the cgroup mode forced through {@link RuntimeOptions#cgroupMode()} (null: detect). */
     RuntimeFixture(Path tmp, boolean forceFallback, io.jcri.runtime.cgroup.CgroupMode mode) throws Exception {
         root = Files.createDirectories(tmp.resolve("root"));
