@@ -333,6 +333,30 @@ abstract class ContainerLaunchTestBase {
     }
 
     @Test
+    void mountTargetsFollowTheImagesSymlinksButNeverOutOfTheRootfs() throws Exception {
+        String tag = "jcri-test-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        // an image layer with Debian's /var/run -> /run and a link that tries to climb out to the host's /tmp
+        Path top = Files.createDirectories(tmp.resolve("symlink-layer"));
+        Files.createDirectories(top.resolve("var"));
+        Files.createDirectories(top.resolve("run"));
+        Files.createSymbolicLink(top.resolve("var/run"), Path.of("/run"));
+        Files.createSymbolicLink(top.resolve("escape"), Path.of("../../../../../../../../tmp/" + tag));
+        Path secret = Files.createDirectories(tmp.resolve("sa"));
+        Files.writeString(secret.resolve("token"), "t0k3n");
+        String id = f.newId();
+        ContainerSpec spec = ContainerSpec.of(id, List.of(top, BusyboxRootfs.layer()), ProcessSpec.of("sh", "-c",
+                        "cat /var/run/secrets/" + tag + "/token; echo; cat /run/secrets/" + tag + "/token; echo; "
+                                + "ls /escape/inside; echo done; exec sleep 1000"))
+                .withMounts(List.of(MountSpec.bind("/var/run/secrets/" + tag, secret, true),
+                        MountSpec.bind("/escape/inside", secret, true)));
+        f.run(logged(spec));
+        String out = output(id, "done");
+        assertThat(out).contains("t0k3n\nt0k3n\n").contains("token\ndone");
+        assertThat(Path.of("/run/secrets/" + tag)).as("nothing created on the host's /run").doesNotExist();
+        assertThat(Path.of("/tmp/" + tag)).as("nothing created on the host's /tmp").doesNotExist();
+    }
+
+    @Test
     void recursiveReadOnlyBindAlsoCoversTheMountsBelowIt() throws Exception {
         Path src = Files.createDirectories(tmp.resolve("rro-src"));
         Path sub = Files.createDirectories(src.resolve("sub"));

@@ -1,6 +1,7 @@
 package io.jcri.runtime.launch;
 
 import io.jcri.runtime.MountSpec;
+import io.jcri.runtime.security.RootfsPath;
 import io.jcri.runtime.sys.Native;
 import io.jcri.runtime.sys.Sc;
 
@@ -155,12 +156,15 @@ final class RootfsBuilder {
         }
     }
 
-    /** A mount point inside the rootfs, created if missing; a symlink there is replaced (never followed out). */
+    /**
+     * A mount point inside the rootfs, created if missing. Symlinks on the way are followed as the container
+     * would see them, never out of the rootfs (an image's {@code /var/run -> /run} puts a mount for
+     * /var/run/secrets at /run/secrets, as runc does); host paths are touched only once resolved.
+     */
     private Path target(String containerPath, boolean directory) throws IOException {
-        Path t = rootfs.resolve(PathMasking.relative(containerPath)).normalize();
+        Path t = RootfsPath.resolve(rootfs, containerPath);
         if (!t.startsWith(rootfs)) throw new IllegalArgumentException("mount escapes rootfs: " + containerPath);
         Files.createDirectories(t.getParent());
-        if (Files.isSymbolicLink(t)) Files.delete(t);
         if (!Files.exists(t, LinkOption.NOFOLLOW_LINKS)) {
             if (directory) Files.createDirectories(t);
             else Files.createFile(t);
@@ -168,9 +172,10 @@ final class RootfsBuilder {
         return t;
     }
 
+    /** A directory inside the rootfs (resolved like {@link #target}); left alone if something else is there. */
     private void dir(String relative) throws IOException {
-        Path p = rootfs.resolve(relative).normalize();
-        if (Files.isSymbolicLink(p) || !p.startsWith(rootfs)) return;
+        Path p = RootfsPath.resolve(rootfs, relative);
+        if (!p.startsWith(rootfs) || Files.exists(p, LinkOption.NOFOLLOW_LINKS)) return;
         Files.createDirectories(p);
     }
 
