@@ -87,7 +87,8 @@ final class JcriTarget implements BenchTarget {
         return v.getRuntimeName() + " " + v.getRuntimeVersion();
     }
 
-    long daemonPid() {
+    @Override
+    public long daemonPid() {
         return daemon.pid();
     }
 
