@@ -5,12 +5,14 @@
 #                                Markdown table on stdout, JSON under e2e/target/bench/ (path printed)
 #   e2e/bench.sh --smoke         every scenario once, jcri only, small sizes (< 2 min; run by e2e/run-tests.sh)
 #   e2e/bench.sh startup [runs]  jcri cold start to first served RPC, idle RSS
-#   options: --runs N  --scenarios 1,2,3,4,5,6,7  --only jcri|containerd  --json FILE
+#   options: --runs N  --launches N  --scenarios 1,2,3,4,5,6,7,8,9,10  --only jcri|containerd  --json FILE
+#   (8: launch latency over CRI, 9: runc run on the same busybox bundle, 10: memory per running container)
 #
 # Installs what is missing (containerd, runc, CNI plugins, docker-registry, busybox), builds the daemon and the
 # harness if they are missing, and works under one temp dir. Whatever happens (failure, Ctrl-C, SIGTERM) the
 # exit trap stops every process it started (by PID: the ones whose command line names that dir, and the
-# workloads in its cgroups), unmounts what is mounted under the dir, deletes its bridges and cgroups and the dir.
+# workloads in its cgroups), deletes the containers in its runc root, unmounts what is mounted under the dir,
+# deletes its bridges and cgroups and the dir.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -85,6 +87,14 @@ cleanup() {
   if [ -n "$java_pid" ] && kill -0 "$java_pid" 2>/dev/null; then
     kill -TERM "$java_pid" 2>/dev/null
     for _ in $(seq 1 100); do kill -0 "$java_pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  # scenario 9's runc containers: its state root is under the work dir; delete -f kills and removes each
+  local runc_root="$work/w/runc/root" id
+  if [ -d "$runc_root" ] && command -v runc >/dev/null; then
+    for id in $(runc --root "$runc_root" list -q 2>/dev/null); do
+      echo "bench.sh: deleting leftover runc container $id" >&2
+      runc --root "$runc_root" delete -f "$id" >/dev/null 2>&1 || echo "bench.sh: cannot delete runc container $id" >&2
+    done
   fi
   local pids
   pids=$(own_pids)

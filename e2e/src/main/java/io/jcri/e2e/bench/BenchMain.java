@@ -14,7 +14,8 @@ import java.util.TreeSet;
  * e2e/bench.sh                      jcri and containerd side by side, every scenario
  * e2e/bench.sh --smoke              every scenario once, jcri only, small sizes (CI)
  * e2e/bench.sh startup [runs]       jcri cold start to first served RPC, idle RSS
- * options: --runs N  --scenarios 1,2,7  --only jcri|containerd  --json FILE  --work DIR  --tag HEX
+ * options: --runs N  --launches N (scenarios 8 and 9; per-launch pods in 8e/8f: half)  --scenarios 1,2,7
+ *          --only jcri|containerd  --json FILE  --work DIR  --tag HEX
  * </pre>
  */
 public final class BenchMain {
@@ -34,7 +35,8 @@ public final class BenchMain {
         }
         boolean smoke = false;
         Integer runs = null;
-        Set<Integer> scenarios = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7));
+        Integer launches = null;
+        Set<Integer> scenarios = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
         List<String> targets = new ArrayList<>(List.of("jcri", "containerd"));
         Path json = null;
         Path work = null;
@@ -43,6 +45,7 @@ public final class BenchMain {
             switch (args[i]) {
                 case "--smoke" -> smoke = true;
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--launches" -> launches = Integer.parseInt(args[++i]);
                 case "--scenarios" -> {
                     scenarios.clear();
                     for (String s : args[++i].split(",")) {
@@ -55,7 +58,7 @@ public final class BenchMain {
                 case "--tag" -> tag = args[++i];
                 default -> {
                     System.err.println("unknown argument " + args[i]
-                            + "; usage: bench.sh [--smoke] [--runs N] [--scenarios 1,2,..] [--only jcri|containerd]"
+                            + "; usage: bench.sh [--smoke] [--runs N] [--launches N] [--scenarios 1,2,..] [--only jcri|containerd]"
                             + " [--json FILE] | bench.sh startup [runs]");
                     System.exit(2);
                 }
@@ -80,10 +83,13 @@ public final class BenchMain {
             json = Path.of("bench-" + System.currentTimeMillis() + ".json");
         }
         int n = runs != null ? runs : smoke ? 1 : 10;
+        int l = launches != null ? launches : smoke ? 5 : 200;
         SideBySide.Options o = smoke
-                ? new SideBySide.Options(true, targets, scenarios, n, 0, n, n, n, 5, 10, 24L << 20, 2, json, work, tag)
+                ? new SideBySide.Options(true, targets, scenarios, n, 0, n, n, n, 5, 10, 24L << 20, 2, l, Math.max(1, l / 2), 5, 1, json,
+                        work, tag)
                 : new SideBySide.Options(false, targets, scenarios, n, 2, Math.max(3, n / 2), Math.max(3, n / 2),
-                        n * 2, 20, 100, 200L << 20, 4, json, work, tag);
+                        n * 2, 20, 100, 200L << 20, 4, l, Math.max(1, l / 2), 50, Math.min(3, n), json, work,
+                        tag);
         System.exit(SideBySide.run(o));
     }
 }

@@ -14,6 +14,9 @@ interface BenchTarget extends AutoCloseable {
     /** The runtime's own processes: the daemon plus any per-pod or per-container shims (not the workloads). */
     List<Long> runtimePids();
 
+    /** The daemon's PID (jcri's JVM, containerd). */
+    long daemonPid();
+
     /** Infrastructure processes that exist per pod but are not the runtime's (containerd's pause), if any. */
     List<Long> sandboxPids();
 

@@ -151,6 +151,11 @@ final class ContainerdTarget implements BenchTarget {
         return pids;
     }
 
+    @Override
+    public long daemonPid() {
+        return process.pid();
+    }
+
     List<Long> shimPids() {
         String address = socket.toString();
         return Procs.find(args -> args.get(0).contains("containerd-shim") && args.contains(address));

@@ -87,8 +87,9 @@ final class JcriTarget implements BenchTarget {
         return v.getRuntimeName() + " " + v.getRuntimeVersion();
     }
 
-    /** The daemon's JVM (the launched process is jcri-subreaper, its parent). */
-    long daemonPid() {
+    /** The daemon's JVM, the containers' parent (the launched process is jcri-subreaper, the JVM's parent). */
+    @Override
+    public long daemonPid() {
         return daemon.daemonPid();
     }
 

@@ -51,6 +51,14 @@ final class Pods {
 
     /** A pod config as kubelet sends it: uid label, log directory (created), per-pod cgroup parent. */
     PodSandboxConfig config(String name) {
+        return config(name, false);
+    }
+
+    /**
+     * The same with {@code hostNetwork}: network namespace NODE, so the pod gets no network namespace of its own
+     * (and, as from kubelet, no hostname).
+     */
+    PodSandboxConfig config(String name, boolean hostNetwork) {
         String uid = name + "-" + SEQ.incrementAndGet();
         Path logDir = target.logRoot().resolve(uid);
         try {
@@ -60,7 +68,8 @@ final class Pods {
         }
         return PodSandboxConfig.newBuilder()
                 .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("bench").setUid(uid))
-                .setHostname(name)
+                // kubelet sends no hostname for a hostNetwork pod (it keeps the node's UTS namespace)
+                .setHostname(hostNetwork ? "" : name)
                 .setLogDirectory(logDir.toString())
                 .putLabels("io.kubernetes.pod.uid", uid)
                 .putLabels("io.kubernetes.pod.name", name)
@@ -68,7 +77,8 @@ final class Pods {
                 .setLinux(LinuxPodSandboxConfig.newBuilder()
                         .setCgroupParent(target.cgroupParent() + "/pod" + uid.replaceAll("[^A-Za-z0-9]", ""))
                         .setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
-                                .setNamespaceOptions(NamespaceOption.newBuilder().setPid(NamespaceMode.CONTAINER))))
+                                .setNamespaceOptions(NamespaceOption.newBuilder().setPid(NamespaceMode.CONTAINER)
+                                        .setNetwork(hostNetwork ? NamespaceMode.NODE : NamespaceMode.POD))))
                 .build();
     }
 

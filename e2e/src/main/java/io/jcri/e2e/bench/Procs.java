@@ -7,7 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /** Reads /proc: processes by command line, and their memory from smaps_rollup. */
@@ -136,6 +140,43 @@ final class Procs {
             // exited
         }
         return -1;
+    }
+
+    /** Every live process's parent PID (from /proc/PID/stat; processes that exit while reading are left out). */
+    static Map<Long, Long> parents() {
+        Map<Long, Long> parents = new HashMap<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString()
+                .chars().allMatch(Character::isDigit))) {
+            for (Path p : ds) {
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ')'
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    parents.put(Long.parseLong(p.getFileName().toString()), Long.parseLong(f[1]));
+                } catch (IOException e) {
+                    // exited
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list /proc", e);
+        }
+        return parents;
+    }
+
+    /** The given processes and all their live descendants. */
+    static Set<Long> withDescendants(Collection<Long> roots) {
+        Map<Long, Long> parents = parents();
+        Set<Long> all = new HashSet<>(roots);
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (Map.Entry<Long, Long> e : parents.entrySet()) {
+                if (all.contains(e.getValue()) && all.add(e.getKey())) {
+                    grew = true;
+                }
+            }
+        }
+        return all;
     }
 
     /** Runs a command, returns its combined output; fails on a non-zero exit unless {@code check} is false. */

@@ -65,6 +65,7 @@ final class Results {
     /** The run's context: versions, commit, and how loaded the machine was before and after. */
     synchronized void printHeader(PrintStream out) {
         for (String k : List.of("git_commit", "version_jcri", "version_containerd", "containerd_binary", "runc_binary",
+                "runc_scenario",
                 "kernel", "nproc", "uptime_before", "uptime_after")) {
             if (info.containsKey(k)) {
                 out.println("- " + k + ": " + info.get(k));
@@ -77,8 +78,8 @@ final class Results {
         StringBuilder h = new StringBuilder("| # | scenario | unit | runs |");
         StringBuilder sep = new StringBuilder("|---|---|---|---|");
         for (String t : targets) {
-            h.append(' ').append(t).append(" median | ").append(t).append(" p90 |");
-            sep.append("---|---|");
+            h.append(' ').append(t).append(" median | ").append(t).append(" p90 | ").append(t).append(" p99 |");
+            sep.append("---|---|---|");
         }
         boolean ratio = targets.contains("jcri") && targets.contains("containerd");
         if (ratio) {
@@ -98,10 +99,11 @@ final class Results {
                 if (s != null && !s.isEmpty()) {
                     Stats st = Stats.of(s);
                     stats.put(t, st);
-                    line.append(' ').append(num(st.median())).append(" | ").append(num(st.p90())).append(" |");
+                    line.append(' ').append(num(st.median())).append(" | ").append(num(st.p90())).append(" | ")
+                            .append(num(st.p99())).append(" |");
                 } else {
                     String note = r.notes.getOrDefault(t, "–");
-                    line.append(' ').append(note.replace("|", "/")).append(" | – |");
+                    line.append(' ').append(note.replace("|", "/")).append(" | – | – |");
                 }
             }
             if (ratio) {
@@ -153,6 +155,7 @@ final class Results {
                     Stats st = Stats.of(s);
                     tm.put("median", st.median());
                     tm.put("p90", st.p90());
+                    tm.put("p99", st.p99());
                     tm.put("min", st.min());
                     tm.put("max", st.max());
                     tm.put("samples", s);
@@ -168,6 +171,7 @@ final class Results {
             if (j != null && c != null && !j.isEmpty() && !c.isEmpty() && Stats.of(c).median() > 0) {
                 m.put("ratio_median", Stats.of(j).median() / Stats.of(c).median());
                 m.put("ratio_p90", Stats.of(j).p90() / Stats.of(c).p90());
+                m.put("ratio_p99", Stats.of(j).p99() / Stats.of(c).p99());
             }
             out.add(m);
         }

@@ -42,7 +42,8 @@ final class SideBySide {
     /** What a run does: which targets, how many repetitions, how big. */
     record Options(boolean smoke, List<String> targets, Set<Integer> scenarios, int runs, int warmup, int pullRuns,
                    int concurrentRuns, int relistRuns, int concurrentPods, int relistPods, long bigImageBytes,
-                   int bigImageLayers, Path json, Path work, String tag) {
+                   int bigImageLayers, int launches, int podLaunches, int memoryContainers, int memoryRuns,
+                   Path json, Path work, String tag) {
     }
 
     static final String PAUSE_SCRIPT = "trap 'exit 0' TERM INT; sleep 2147483647 & wait";
@@ -58,10 +59,16 @@ final class SideBySide {
     private String busybox;
     private String pause;
     private String big;
+    /** runc for scenario 9, on a state root of its own under the work dir; null when not run. */
+    private Runc runc;
 
     private SideBySide(Options o) {
         this.o = o;
-        this.results = new Results(o.targets());
+        List<String> columns = new ArrayList<>(o.targets());
+        if (o.scenarios().contains(9) && Runc.find() != null) {
+            columns.add("runc");
+        }
+        this.results = new Results(columns);
     }
 
     /** Runs everything and tears it all down; returns the process exit code. */
@@ -179,6 +186,9 @@ final class SideBySide {
                 results.error(t.name() + ": stop: " + e);
             }
         }
+        if (runc != null) {
+            runc.deleteAll().forEach(results::error);
+        }
         if (registry != null) {
             registry.close();
         }
@@ -216,6 +226,16 @@ final class SideBySide {
             for (BenchTarget t : targets) {
                 pods.get(t.name()).destroy(home.get(t.name()).id());
             }
+        }
+        if (o.scenarios().contains(8)) {
+            launchLatency();
+        }
+        if (o.scenarios().contains(9)) {
+            runcLaunches();
+        }
+        if (o.scenarios().contains(10)) {
+            scenario("10", "memory per running container (" + o.memoryContainers() + " sleep containers in one pod)",
+                    this::containerMemory, o.memoryRuns());
         }
         if (o.scenarios().contains(3)) {
             scenario("3", "cold PullImage " + (o.bigImageBytes() >> 20) + " MB, " + (o.bigImageLayers() + 1)
@@ -343,6 +363,100 @@ final class SideBySide {
             throw new AssertionError("exec true exited " + r.getExitCode() + ": " + r.getStderr().toStringUtf8());
         }
         record("", currentLabel, "ms", t, ms);
+    }
+
+    // 8: launch latency over CRI in the warm daemon
+    private void launchLatency() {
+        for (boolean hostNetwork : List.of(false, true)) {
+            // one pod per variant, run before and removed after the timed launches
+            Map<String, Pods.Pod> pod = new LinkedHashMap<>();
+            for (BenchTarget t : targets) {
+                Pods p = pods.get(t.name());
+                pod.put(t.name(), p.run(p.config(hostNetwork ? "launch-host" : "launch-netns", hostNetwork)));
+            }
+            String where = hostNetwork ? "into a hostNetwork pod" : "into a pod with its own netns";
+            scenario(hostNetwork ? "8c" : "8a", "launch sleep to RUNNING " + where,
+                    t -> launch(t, pod.get(t.name()), Launch.Kind.SLEEP_TO_RUNNING), o.launches());
+            scenario(hostNetwork ? "8d" : "8b", "launch `true` to EXITED " + where,
+                    t -> launch(t, pod.get(t.name()), Launch.Kind.TRUE_TO_EXITED), o.launches());
+            for (BenchTarget t : targets) {
+                pods.get(t.name()).destroy(pod.get(t.name()).id());
+            }
+        }
+        scenario("8e", "RunPodSandbox (new netns + CNI) + launch `true` to EXITED",
+                t -> launchWithPod(t, false), o.podLaunches());
+        scenario("8f", "RunPodSandbox (hostNetwork) + launch `true` to EXITED",
+                t -> launchWithPod(t, true), o.podLaunches());
+    }
+
+    private void launch(BenchTarget t, Pods.Pod pod, Launch.Kind kind) {
+        Pods p = pods.get(t.name());
+        Launch.Launched l = Launch.inPod(p, pod, kind);
+        Launch.removeContainer(p, l, kind);
+        record("", currentLabel, "ms", t, l.totalMs());
+        record(".create", "  CreateContainer", "ms", t, l.createMs());
+        record(".start", "  StartContainer", "ms", t, l.startMs());
+        record(".wait", kind == Launch.Kind.TRUE_TO_EXITED ? "  StartContainer returned to EXITED seen"
+                : "  StartContainer returned to RUNNING seen", "ms", t, l.awaitMs());
+        record(".polls", "  ContainerStatus calls until then (1 ms apart)", "count", t, l.polls());
+    }
+
+    private void launchWithPod(BenchTarget t, boolean hostNetwork) {
+        Pods p = pods.get(t.name());
+        Launch.Launched l = Launch.withPod(p, hostNetwork, Launch.Kind.TRUE_TO_EXITED);
+        p.destroy(l.pod().id());
+        record("", currentLabel, "ms", t, l.totalMs());
+        record(".run", "  RunPodSandbox", "ms", t, l.runMs());
+        record(".create", "  CreateContainer", "ms", t, l.createMs());
+        record(".start", "  StartContainer", "ms", t, l.startMs());
+        record(".wait", "  StartContainer returned to EXITED seen", "ms", t, l.awaitMs());
+        record(".polls", "  ContainerStatus calls until then (1 ms apart)", "count", t, l.polls());
+    }
+
+    // 9: runc run on a bundle of the same busybox rootfs
+    private void runcLaunches() {
+        Path binary = Runc.find();
+        if (binary == null) {
+            results.info("runc_scenario", "skipped: runc is not installed");
+            log("scenario 9: skipped, runc is not installed");
+            return;
+        }
+        log("scenario 9: runc run on a busybox bundle (%d runs of each variant, %d warm-up)", o.launches(),
+                o.warmup());
+        outcome.put("9", true);
+        try {
+            Path dir = Files.createDirectories(o.work().resolve("runc"));
+            runc = new Runc(binary, dir.resolve("root"));
+            results.info("runc_scenario", binary + ": " + runc.version());
+            RuncBundle bundle = RuncBundle.create(dir.resolve("bundle"), binary, "/jcribench-" + o.tag() + "-runc");
+            new RuncLaunches(results, runc, bundle, "jcribench-" + o.tag() + "-").measure(o.warmup(), o.launches());
+        } catch (Exception | AssertionError e) {
+            outcome.put("9", false);
+            results.note("9a", "runc run", "ms", "runc", "failed");
+            results.error("runc: scenario 9: " + e);
+            log("runc: scenario 9 failed: %s", e);
+        } finally {
+            if (runc != null) {
+                runc.deleteAll().forEach(results::error);
+            }
+        }
+    }
+
+    // 10: memory and processes per running container
+    private void containerMemory(BenchTarget t) {
+        ContainerMemory.Measurement m = ContainerMemory.measure(t, pods.get(t.name()), o.memoryContainers(),
+                this::settle);
+        record("", "memory per running container: runtime RSS growth / " + o.memoryContainers(), "KiB", t,
+                m.rssKbPerContainer());
+        record(".pss", "  runtime PSS growth per running container", "KiB", t, m.pssKbPerContainer());
+        record(".pod", "  memory per pod: runtime RSS growth + sandbox (pause) RSS", "KiB", t, m.podRssKb());
+        record(".procs", "  processes per container besides the container", "count", t, m.procsPerContainer());
+        record(".podprocs", "  processes per pod besides its containers (shim, pause)", "count", t, m.procsPerPod());
+        record(".parent", "  containers whose parent is the daemon (of " + o.memoryContainers() + ")", "count", t,
+                m.childrenOfDaemon());
+        if (t.name().equals("jcri")) {
+            m.requireNoHelperProcesses(t.name());
+        }
     }
 
     // 3
