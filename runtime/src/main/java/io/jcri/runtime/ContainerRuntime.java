@@ -14,6 +14,7 @@ import io.jcri.runtime.launch.LaunchSecurity;
 import io.jcri.runtime.launch.NamespacePlan;
 import io.jcri.runtime.launch.Stdio;
 import io.jcri.runtime.launch.Undo;
+import io.jcri.runtime.pod.PodInits;
 import io.jcri.runtime.pod.PodNamespaceStore;
 import io.jcri.runtime.state.ContainerRecord;
 import io.jcri.runtime.state.StateStore;
@@ -69,6 +70,7 @@ public final class ContainerRuntime implements AutoCloseable {
     private final Path helper;
     private final StateStore store;
     private final PodNamespaceStore pods;
+    private final PodInits podInits;
     private final Reaper reaper;
     private final ExitLog exitLog;
     /** Running containers of a previous daemon: not our children, their exits may be in the exit log. */
@@ -102,6 +104,8 @@ public final class ContainerRuntime implements AutoCloseable {
         exitLog = options.exitLog() != null ? new ExitLog(options.exitLog()) : null;
         reaper = new Reaper(exitLog);
         procPidnsSupported = !options.forceProcFallback() && ProcProbe.pidnsSupported();
+        podInits = new PodInits(options.rootDir(), options.stateDir(), cgroups, options.cgroupParent(), reaper,
+                helper, !procPidnsSupported);
     }
 
     /** True when /proc is mounted through fsconfig "pidns"; false when the in-namespace helper does it. */
@@ -111,15 +115,36 @@ public final class ContainerRuntime implements AutoCloseable {
 
     // ---- pods -------------------------------------------------------------------------------------------
 
+    /**
+     * RunPodSandbox: the pod's namespaces; with a shared PID namespace ({@code pid == POD}) also its PID 1, the
+     * pod init (see {@link PodInits}), so that containers may come and go and orphans are reaped.
+     */
     public PodNamespaces createPodNamespaces(PodSpec spec) {
-        return pods.create(spec);
+        PodNamespaces ns = pods.create(spec);
+        if (spec.pid() != NamespaceMode.POD) return ns;
+        try (Undo undo = new Undo()) {
+            undo.push(() -> pods.remove(spec.podId()));
+            podInits.start(spec, ns);
+            undo.commit();
+        }
+        return ns;
     }
 
     public PodNamespaces podNamespaces(String podId) {
         return pods.current(podId);
     }
 
+    /** The host pid of a shared-PID pod's init (PID 1 of its PID namespace); 0 if the pod has none. */
+    public long podInitPid(String podId) {
+        return podInits.pid(podId);
+    }
+
+    /**
+     * StopPodSandbox/RemovePodSandbox: kills a shared-PID pod's init (and so whatever still runs in its PID
+     * namespace), then unpins the namespaces. May be called again.
+     */
     public void removePodNamespaces(String podId) {
+        podInits.stop(podId);
         pods.remove(podId);
     }
 
@@ -164,6 +189,9 @@ public final class ContainerRuntime implements AutoCloseable {
             if (spec.podId() != null && podNs == null
                     && (spec.namespaces().network() == NamespaceMode.POD || spec.namespaces().ipc() == NamespaceMode.POD))
                 throw new IllegalStateException("pod " + spec.podId() + " has no namespaces");
+            if (spec.namespaces().pid() == NamespaceMode.POD && podInits.lost(spec.podId()))
+                throw new IllegalStateException("the init of pod " + spec.podId()
+                        + " ended: its PID namespace takes no new process");
             long targetPid = spec.namespaces().pid() == NamespaceMode.TARGET
                     ? get(spec.namespaces().targetId()).record.pid() : 0;
             LaunchSecurity security = SecurityResolution.resolve(spec.security(), spec.lowerDirs());
@@ -389,9 +417,10 @@ public final class ContainerRuntime implements AutoCloseable {
     /**
      * Finds the containers of a previous daemon from the state dir. Running ones (same pid and start time) are
      * watched again; for the others, the subreaper's exit log tells how they ended while no daemon watched
-     * (without one the status is unknown: 255).
+     * (without one the status is unknown: 255). The inits of shared-PID pods are found again the same way.
      */
     public List<ContainerState> recover() {
+        podInits.recover();
         List<ContainerState> out = new ArrayList<>();
         for (ContainerRecord r : store.loadAll()) {
             String id = r.spec().id();
@@ -436,6 +465,7 @@ public final class ContainerRuntime implements AutoCloseable {
     @Override
     public void close() {
         reaper.close();
+        podInits.close();
         for (Container c : containers.values()) {
             synchronized (c) {
                 Native.closeQuietly(c.pidfd);

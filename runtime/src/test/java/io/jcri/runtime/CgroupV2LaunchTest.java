@@ -64,6 +64,22 @@ class CgroupV2LaunchTest {
                 .findFirst().orElseThrow();
     }
 
+    /** The gate FIFO belongs to the container's user: without CAP_DAC_OVERRIDE it could not open it otherwise. */
+    @ParameterizedTest(name = "fallback /proc: {0}")
+    @ValueSource(booleans = {false, true})
+    void aUserWithoutCapabilitiesPassesTheGateForStartAndExec(boolean fallback) throws Exception {
+        try (RuntimeFixture f = v2(fallback)) {
+            String id = f.newId();
+            SecuritySpec sec = SecuritySpec.defaults().withUser(1000L, 1000L, List.of())
+                    .withCaps(false, List.of(), List.of("ALL"));
+            ContainerState s = f.run(f.spec(id, "sleep", "1000").withSecurity(sec));
+            assertThat(Host.status(s.pid(), "CapEff")).isEqualTo("0000000000000000");
+            assertThat(v2Line(s.pid())).isEqualTo("0::/" + f.cgroupParent + "/" + id);
+            ExecResult r = f.runtime.execSync(id, ProcessSpec.of("id", "-u"), Duration.ofSeconds(10));
+            assertThat(new String(r.stdout())).isEqualTo("1000\n");
+        }
+    }
+
     @ParameterizedTest(name = "fallback /proc: {0}")
     @ValueSource(booleans = {false, true})
     void containerRunsInItsCgroupAndSeesItAsTheRoot(boolean fallback) throws Exception {

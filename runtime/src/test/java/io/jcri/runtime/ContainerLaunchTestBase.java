@@ -179,7 +179,8 @@ abstract class ContainerLaunchTestBase {
         assertThat(Host.ns(sa.pid(), "net")).contains("[" + Files.getAttribute(pns.net(), "unix:ino") + "]");
         assertThat(Host.ns(sa.pid(), "pid")).contains("[" + Files.getAttribute(pns.pid(), "unix:ino") + "]");
         String out = output(b, "done");
-        assertThat(out).contains("host=podhost").contains("sleep");
+        // PID 1 is the pod's init, not the first container
+        assertThat(out).contains("host=podhost").contains(io.jcri.runtime.pod.PodInitElf.NAME + "\n");
         f.runtime.delete(a);
         f.runtime.delete(b);
         f.runtime.removePodNamespaces(pod);

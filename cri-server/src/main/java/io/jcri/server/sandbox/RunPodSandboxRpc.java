@@ -72,9 +72,10 @@ public final class RunPodSandboxRpc {
             undo.push(() -> SandboxDirs.delete(sandbox.dir()));
             SandboxFiles.write(sandbox.dir(), config, hostname);
 
+            // a shared-PID pod's init is accounted in the pod's cgroup parent, like its containers
             PodNamespaces namespaces = runtime.createPodNamespaces(new PodSpec(id, hostname,
                     NamespaceModes.toRuntime(ns.getNetwork()), NamespaceModes.toRuntime(ns.getPid()),
-                    NamespaceModes.toRuntime(ns.getIpc())));
+                    NamespaceModes.toRuntime(ns.getIpc()), config.getLinux().getCgroupParent()));
             undo.push(() -> runtime.removePodNamespaces(id));
 
             List<String> ips = List.of();

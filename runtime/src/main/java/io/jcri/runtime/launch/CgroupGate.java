@@ -27,7 +27,11 @@ final class CgroupGate implements AutoCloseable {
     private final int readFd;
     private int writeFd = -1;
 
-    CgroupGate(Path fifo) {
+    /**
+     * @param uid the user the child has when it opens the gate (primary path: credentials are already dropped,
+     *            possibly with every capability): the FIFO (mode 0600) is made its own
+     */
+    CgroupGate(Path fifo, long uid, long gid) {
         this.fifo = fifo;
         try {
             Files.deleteIfExists(fifo);
@@ -35,6 +39,7 @@ final class CgroupGate implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         Native.check(Native.C.mkfifo(fifo.toString(), 0600), "mkfifo " + fifo);
+        if (uid != 0 || gid != 0) Native.check(Native.C.chown(fifo.toString(), (int) uid, (int) gid), "chown " + fifo);
         // a reader that never blocks: it only keeps the fd number the child reopens through /proc/self/fd
         readFd = Native.open(fifo.toString(), Sc.O_RDONLY | Sc.O_NONBLOCK, 0);
     }

@@ -57,7 +57,8 @@ public final class ContainerLauncher {
         int[] programPipe = null, errorPipe = null;
         SpawnArgs spawn = null;
         int pid = -1;
-        CgroupGate gate = r.cgroupGateFifo() == null ? null : new CgroupGate(r.cgroupGateFifo());
+        CgroupGate gate = r.cgroupGateFifo() == null ? null : new CgroupGate(r.cgroupGateFifo(),
+                r.security().uid(), r.security().gid());
         try {
             SyscallProgram program = ContainerProgram.build(new ContainerProgram.Input(fallback, r.maskedPaths(),
                     r.readonlyPaths(), r.lowerDirs().isEmpty() ? r.upperDir() : r.lowerDirs().get(0),

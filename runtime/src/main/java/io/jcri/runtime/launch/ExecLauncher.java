@@ -31,7 +31,8 @@ public final class ExecLauncher {
         Stdio stdio = Stdio.open(proc);
         SpawnArgs spawn = null;
         int pid = -1;
-        CgroupGate gate = cgroupGateFifo == null ? null : new CgroupGate(cgroupGateFifo);
+        CgroupGate gate = cgroupGateFifo == null ? null : new CgroupGate(cgroupGateFifo, security.uid(),
+                security.gid());
         try {
             if (proc.tty()) {
                 int n = stdio.openPty(root + "/dev/pts/ptmx", false, null);

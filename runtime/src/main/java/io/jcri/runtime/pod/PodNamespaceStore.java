@@ -16,7 +16,8 @@ import java.nio.file.Path;
 /**
  * Creates a pod's namespaces on a single-use thread and pins each one by bind-mounting its nsfs file to
  * {@code <stateDir>/pods/<podId>/ns/<type>}, so the pod needs no pause process. The pins are ordinary files on
- * the host's mount table: a restarted daemon finds them again by path.
+ * the host's mount table: a restarted daemon finds them again by path. A shared PID namespace is pinned here
+ * too, but needs a PID 1 for new processes: {@link PodInits} starts one.
  */
 public final class PodNamespaceStore {
     private final Path podsDir;
