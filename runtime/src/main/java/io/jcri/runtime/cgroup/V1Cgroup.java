@@ -211,7 +211,7 @@ final class V1Cgroup implements Cgroup {
     }
 
     @Override
-    public void killAll() {
+    public synchronized void killAll() { // two at once (exit handler, stop) would thaw each other
         Path freezer = dirs.get("freezer");
         if (freezer == null) {
             // without a freezer a forking process can outrun us: repeat until nothing is left to signal
