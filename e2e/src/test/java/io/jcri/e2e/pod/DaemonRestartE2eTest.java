@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * JVM, which takes over their state, processes and networks and reports every exit code.
  */
 class DaemonRestartE2eTest extends PodE2eBase {
-    static final int SIGCONT = 18, SIGSTOP = 19;
+    static final int SIGHUP = 1, SIGCONT = 18, SIGSTOP = 19;
 
     static int ticks(Path log) {
         return (int) PodClient.readLog(log).lines().filter(l -> l.contains(" stdout F tick-")).count();
@@ -161,6 +161,36 @@ class DaemonRestartE2eTest extends PodE2eBase {
             fx.daemon.awaitServing(Duration.ofSeconds(60)); // after a failure above, the daemon may be restarting
             c.cleanup(id1);
             c.cleanup(id2);
+        }
+    }
+
+    /** An upgrade: SIGHUP to the subreaper (systemctl reload) stops the JVM cleanly and starts it again at once. */
+    @Test
+    void sighupRestartsTheDaemonInPlaceAndItsContainersCarryOn() throws Exception {
+        PodSandboxConfig pod = fx.pod("upgrade").build();
+        String podId = c.runPod(pod);
+        try {
+            String quitter = c.run(podId, pod, fx.container("quitter", "sh", "-c",
+                    "while [ ! -e /tmp/go ]; do busybox usleep 20000; done; exit 5"));
+            long quitterPid = c.pid(quitter);
+            long subreaper = fx.daemon.pid();
+            long oldJvm = fx.daemon.daemonPid();
+            signal(subreaper, SIGHUP);
+            Deadline.await(Duration.ofSeconds(30), "the old JVM to exit", () -> procState(oldJvm).equals("gone"));
+            assertThat(fx.daemon.log()).contains("stop requested");
+            fx.daemon.awaitServing(Duration.ofSeconds(60));
+            assertThat(fx.daemon.daemonPid()).isNotEqualTo(oldJvm);
+            assertThat(fx.daemon.pid()).isEqualTo(subreaper);
+            assertThat(ppid(quitterPid)).as("kept by the subreaper").isEqualTo(Long.toString(subreaper));
+            assertThat(c.status(quitter).getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);
+
+            Files.writeString(Path.of("/proc/" + quitterPid + "/root/tmp/go"), "");
+            Deadline.await(Duration.ofSeconds(20), "the quitter to be reported exited",
+                    () -> c.status(quitter).getState() == ContainerState.CONTAINER_EXITED);
+            assertThat(c.status(quitter).getExitCode()).isEqualTo(5);
+        } finally {
+            fx.daemon.awaitServing(Duration.ofSeconds(60));
+            c.cleanup(podId);
         }
     }
 }
