@@ -59,8 +59,8 @@ import java.util.stream.Stream;
  * the running ones through pidfds and takes the exits it missed from the exit log.
  * A container's stdout/stderr (unless sent to files) are FIFOs in its directory whose container end is
  * read-write: the container never gets SIGPIPE when the daemon dies, its output waits in the pipe buffer (it
- * blocks once that is full) and {@link #reattachOutput} gives a restarted daemon the read ends again. Stdin and
- * ttys do not survive a daemon restart.
+ * blocks once that is full) and {@link #reattachOutput} gives a restarted daemon the read ends again; likewise
+ * a stdin kept open for the container's life. A stdin_once stdin and ttys do not survive a daemon restart.
  */
 public final class ContainerRuntime implements AutoCloseable {
     /** ExecSync keeps at most this much of each output stream (kubelet's limit for probe output is lower). */
@@ -223,19 +223,22 @@ public final class ContainerRuntime implements AutoCloseable {
     }
 
     /**
-     * The daemon's ends of a running container's stdout/stderr again, after a restart: they are FIFOs in the
-     * container's directory, so output written meanwhile (up to the pipe buffer) is still there. Stdout/stderr
-     * that went to files, stdin and ttys cannot be reattached (null streams).
+     * The daemon's ends of a running container's stdio again, after a restart: stdout/stderr and a stdin kept open
+     * (without stdin_once) are FIFOs in the container's directory, so output written meanwhile (up to the pipe
+     * buffer) is still there and stdin was never closed. Stdout/stderr that went to files, a stdin_once stdin and
+     * ttys cannot be reattached (null streams).
      */
     public ProcessIO reattachOutput(String id) {
         Container c = get(id);
         Path dir = containerDir(id);
+        java.io.OutputStream in = null;
         java.io.InputStream out = null, err = null;
         if (c.record.status() == ContainerStatus.RUNNING) {
+            if (Files.exists(dir.resolve("stdin"))) in = FdStreams.out(Stdio.reopenInput(dir.resolve("stdin")));
             if (Files.exists(dir.resolve("stdout"))) out = FdStreams.in(Stdio.reopenOutput(dir.resolve("stdout")));
             if (Files.exists(dir.resolve("stderr"))) err = FdStreams.in(Stdio.reopenOutput(dir.resolve("stderr")));
         }
-        return new ProcessIO(null, out, err);
+        return new ProcessIO(in, out, err);
     }
 
     private void onExit(Container c, Exit exit) {

@@ -10,7 +10,10 @@ import java.util.List;
  * Otherwise stdin is a pipe when {@code stdin} is true (else /dev/null); stdout/stderr go to the given files
  * (opened for append, created if missing) or, when null, to pipes whose read ends the caller gets.
  *
- * @param stdinOnce CRI stdin_once: the runtime keeps no copy of the stdin write end once the caller closed it
+ * @param stdinOnce CRI stdin_once: the runtime keeps no copy of the stdin write end once the caller closed it,
+ *                  so closing it is the process's EOF. Without it a container's stdin stays open for its whole
+ *                  life (a FIFO the container also holds for writing, which survives a daemon restart): closing
+ *                  the caller's end delivers no EOF, as with containerd and CRI-O.
  */
 public record ProcessSpec(List<String> args, List<String> env, String cwd, boolean tty, boolean stdin,
                           boolean stdinOnce, Path stdoutFile, Path stderrFile) {

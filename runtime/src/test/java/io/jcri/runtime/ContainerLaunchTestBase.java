@@ -269,7 +269,9 @@ abstract class ContainerLaunchTestBase {
         }
         assertThat(f.runtime.awaitExit(id, Duration.ofSeconds(10)).exitCode()).isEqualTo(0);
         String id2 = f.newId();
-        f.runtime.create(f.spec(id2, "cat").withProcess(ProcessSpec.of("cat").withTty(false, true)));
+        // stdin_once: closing our end is the container's EOF (without it, stdin stays open for the container's life)
+        f.runtime.create(f.spec(id2, "cat").withProcess(new ProcessSpec(List.of("cat"),
+                List.of("PATH=" + ProcessSpec.DEFAULT_PATH), "/", false, true, true, null, null)));
         try (ProcessIO io = f.runtime.start(id2)) {
             io.stdin().write("piped\n".getBytes());
             io.stdin().close();

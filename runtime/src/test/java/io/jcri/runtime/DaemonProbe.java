@@ -10,7 +10,8 @@ import java.util.List;
  * A throwaway "daemon" for {@link DaemonRestartTest}, run under jcri-subreaper: starts a ticker (exits 42 on
  * SIGTERM) and a quitter (exits 7 once /tmp/go exists in it), prints READY with their pids, then waits to be
  * killed with SIGKILL. Started again by the subreaper, it finds its marker file and only idles (the test plays
- * the new daemon). Args: rootDir stateDir cgroupParent layer tickerId quitterId forceProcFallback marker.
+ * the new daemon). Args: rootDir stateDir cgroupParent layer tickerId quitterId forceProcFallback marker
+ * echoerId.
  */
 public final class DaemonProbe {
     public static void main(String[] args) throws Exception {
@@ -26,7 +27,11 @@ public final class DaemonProbe {
                 "trap 'exit 42' TERM; while :; do echo tick; sleep 0.05; done"));
         ContainerSpec quitter = ContainerSpec.of(args[5], layers, ProcessSpec.of("sh", "-c",
                 "while [ ! -e /tmp/go ]; do sleep 0.02; done; exit 7"));
-        for (ContainerSpec spec : List.of(ticker, quitter)) {
+        // stdin kept open (no stdin_once): answers every line it reads, before and after the daemon's death
+        ContainerSpec echoer = ContainerSpec.of(args[8], layers, new ProcessSpec(List.of("sh", "-c",
+                "while read l; do echo got-$l; done; echo stdin-closed"), List.of("PATH=" + ProcessSpec.DEFAULT_PATH), "/",
+                false, true, false, null, null));
+        for (ContainerSpec spec : List.of(ticker, quitter, echoer)) {
             rt.create(spec);
             rt.start(spec.id()).close(); // nobody reads: the output waits in the stdout FIFO
         }

@@ -34,13 +34,13 @@ class DaemonRestartTest {
         Path subreaper = tmp.resolve("jcri-subreaper"), exitLog = tmp.resolve("exits.log");
         SubreaperElf.write(subreaper);
         try (RuntimeFixture dirs = new RuntimeFixture(tmp, fallback, exitLog)) {
-            String ticker = dirs.newId(), quitter = dirs.newId();
+            String ticker = dirs.newId(), quitter = dirs.newId(), echoer = dirs.newId();
             Process sup = new ProcessBuilder(subreaper.toString(), exitLog.toString(),
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Djnr.ffi.x86asm.enabled=false", "-cp", System.getProperty("java.class.path"),
                     DaemonProbe.class.getName(), dirs.root.toString(), dirs.state.toString(), dirs.cgroupParent,
                     BusyboxRootfs.layer().toString(), ticker, quitter, Boolean.toString(fallback),
-                    tmp.resolve("probe-started").toString())
+                    tmp.resolve("probe-started").toString(), echoer)
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             long tickerPid = 0, quitterPid = 0;
             try {
@@ -98,6 +98,17 @@ class DaemonRestartTest {
                 ExecResult r = dirs.runtime.execSync(ticker, ProcessSpec.of("cat", "/proc/1/comm"),
                         Duration.ofSeconds(10));
                 assertThat(new String(r.stdout())).isEqualTo("sh\n");
+
+                // its stdin (kept open, no stdin_once) never saw EOF and takes input from the new daemon
+                assertThat(dirs.runtime.state(echoer).status()).isEqualTo(ContainerStatus.RUNNING);
+                try (ProcessIO io = dirs.runtime.reattachOutput(echoer)) {
+                    io.stdin().write("after-restart\n".getBytes());
+                    io.stdin().flush();
+                    byte[] buf = new byte[64];
+                    int n = io.stdout().read(buf);
+                    assertThat(new String(buf, 0, n)).isEqualTo("got-after-restart\n");
+                }
+                dirs.runtime.stop(echoer, Duration.ofSeconds(5), SIGKILL);
 
                 // not our child: the subreaper reaps it, and its status still reaches us
                 ContainerState stopped = dirs.runtime.stop(ticker, Duration.ofSeconds(10), SIGTERM);

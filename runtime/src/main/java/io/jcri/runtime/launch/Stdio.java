@@ -29,13 +29,20 @@ public final class Stdio {
 
     /**
      * @param fifoDir when not null, stdout/stderr that are not files go through named FIFOs there instead of
-     *                anonymous pipes, so that a restarted daemon can reopen them ({@link #reopenOutput})
+     *                anonymous pipes, so that a restarted daemon can reopen them ({@link #reopenOutput}); so does
+     *                a stdin kept open for the container's life (stdin without stdin_once: {@link #reopenInput})
      */
     public static Stdio open(ProcessSpec spec, Path fifoDir) {
         Stdio s = new Stdio(spec.tty());
         try {
             if (spec.tty()) return s;
-            if (spec.stdin()) {
+            if (spec.stdin() && !spec.stdinOnce() && fifoDir != null) {
+                Path fifo = fifo(fifoDir, "stdin");
+                // Read-write, like the output FIFOs' container ends: the container then never reads EOF when the
+                // daemon dies (without stdin_once, stdin stays open for the container's life anyway).
+                s.child[0] = Native.open(fifo.toString(), Sc.O_RDWR, 0);
+                s.stdinWrite = reopenInput(fifo);
+            } else if (spec.stdin()) {
                 int[] p = Native.pipe();
                 s.child[0] = p[0];
                 s.stdinWrite = p[1];
@@ -55,13 +62,7 @@ public final class Stdio {
     private static int output(Path file, Stdio s, boolean out, Path fifoDir) {
         if (file != null) return Native.open(file.toString(), Sc.O_WRONLY | Sc.O_CREAT | Sc.O_APPEND, 0640);
         if (fifoDir != null) {
-            Path fifo = fifoDir.resolve(out ? "stdout" : "stderr");
-            try {
-                java.nio.file.Files.deleteIfExists(fifo);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            Native.check(Native.C.mkfifo(fifo.toString(), 0600), "mkfifo " + fifo);
+            Path fifo = fifo(fifoDir, out ? "stdout" : "stderr");
             int read = reopenOutput(fifo);
             if (out) s.stdoutRead = read;
             else s.stderrRead = read;
@@ -74,6 +75,27 @@ public final class Stdio {
         if (out) s.stdoutRead = p[0];
         else s.stderrRead = p[0];
         return p[1];
+    }
+
+    private static Path fifo(Path dir, String name) {
+        Path fifo = dir.resolve(name);
+        try {
+            java.nio.file.Files.deleteIfExists(fifo);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Native.check(Native.C.mkfifo(fifo.toString(), 0600), "mkfifo " + fifo);
+        return fifo;
+    }
+
+    /**
+     * The daemon's (blocking, close-on-exec) write end of a stdin FIFO whose container end is open: O_NONBLOCK
+     * only for the open, which would otherwise wait for a reader.
+     */
+    public static int reopenInput(Path fifo) {
+        int fd = Native.open(fifo.toString(), Sc.O_WRONLY | Sc.O_NONBLOCK, 0);
+        Native.check(Native.C.fcntl(fd, 4 /* F_SETFL */, Sc.O_WRONLY), "clear O_NONBLOCK");
+        return fd;
     }
 
     /** The daemon's (blocking, close-on-exec) read end of an output FIFO; never waits for a writer. */
