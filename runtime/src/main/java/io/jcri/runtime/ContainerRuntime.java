@@ -18,6 +18,7 @@ import io.jcri.runtime.pod.PodInits;
 import io.jcri.runtime.pod.PodNamespaceStore;
 import io.jcri.runtime.state.ContainerRecord;
 import io.jcri.runtime.state.StateStore;
+import io.jcri.runtime.state.Trash;
 import io.jcri.runtime.supervise.Exit;
 import io.jcri.runtime.supervise.ExitLog;
 import io.jcri.runtime.supervise.Reaper;
@@ -69,6 +70,8 @@ public final class ContainerRuntime implements AutoCloseable {
     private final RuntimeOptions options;
     private final Path helper;
     private final StateStore store;
+    /** Writable layers of removed containers, deleted in the background (and at start-up). */
+    private final Trash trash;
     private final PodNamespaceStore pods;
     private final PodInits podInits;
     private final Reaper reaper;
@@ -98,6 +101,7 @@ public final class ContainerRuntime implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         store = new StateStore(options.stateDir());
+        trash = new Trash(options.rootDir().resolve("trash"));
         pods = new PodNamespaceStore(options.stateDir());
         cgroups = cgroupManager != null ? cgroupManager
                 : CgroupManager.detect(options.cgroupDriver(), options.cgroupMode());
@@ -270,9 +274,15 @@ public final class ContainerRuntime implements AutoCloseable {
             synchronized (c) {
                 if (c.pidfd >= 0) Native.syscall(Sc.PIDFD_SEND_SIGNAL, c.pidfd, Sc.SIGKILL, 0, 0, 0, 0);
             }
-            c.cgroup.killAll();
+            // PID 1 of its own PID namespace: once it is dead the kernel kills the rest of the namespace and waits
+            // for them before the exit is reported, and nothing can fork into it meanwhile. Otherwise other
+            // processes may be in the cgroup: kill them all (freezing it) now.
+            boolean ownPidNamespace = c.record.spec().namespaces().pid() == NamespaceMode.CONTAINER;
+            if (!ownPidNamespace) c.cgroup.killAll();
             if (!await(exit, Duration.ofSeconds(30)))
                 throw new IllegalStateException("container " + id + " did not exit after SIGKILL");
+            // anything left in the cgroup (it cannot be in the dead namespace): a no-op when it is empty
+            if (ownPidNamespace) c.cgroup.killAll();
         }
         waitForRecord(c);
         return c.state();
@@ -284,9 +294,11 @@ public final class ContainerRuntime implements AutoCloseable {
         if (c == null) return;
         if (c.record.status() == ContainerStatus.RUNNING) stop(id, Duration.ZERO, Sc.SIGKILL);
         synchronized (c) {
-            c.cgroup.killAll();
+            c.cgroup.killAll(); // a no-op on an empty cgroup
             destroyCgroup(c.cgroup);
-            deleteTree(containerDir(id));
+            // the writable layer and the container's files: renamed away now (the id may be reused at once),
+            // deleted in the background
+            trash.discard(containerDir(id));
             store.remove(id);
             containers.remove(id, c);
         }
@@ -467,6 +479,12 @@ public final class ContainerRuntime implements AutoCloseable {
     /** Stops supervising (containers keep running); a new instance can {@link #recover()} them. */
     @Override
     public void close() {
+        try {
+            // bounded: what is left is deleted by the next start-up
+            trash.awaitEmpty(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         reaper.close();
         podInits.close();
         for (Container c : containers.values()) {
@@ -532,29 +550,24 @@ public final class ContainerRuntime implements AutoCloseable {
         }
     }
 
-    /** The exit callback runs on the reaper thread; wait until it recorded the exit. */
+    /**
+     * The exit callback runs on the reaper thread; wait until it recorded the exit ({@code exited} completes right
+     * after the record changed).
+     */
     private static void waitForRecord(Container c) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            synchronized (c) {
-                if (c.record.status() == ContainerStatus.EXITED) return;
-            }
-            Thread.onSpinWait();
-        }
+        await(c.exited, Duration.ofSeconds(10));
     }
 
+    /**
+     * Removes the cgroup; {@link Cgroup#destroy} itself waits (on pidfds) for killed processes to leave it. If it
+     * still fails, something got in after the kill: kill again and retry once.
+     */
     private static void destroyCgroup(Cgroup cg) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            try {
-                cg.destroy();
-                return;
-            } catch (RuntimeException e) {
-                // EBUSY while the last task is still leaving
-                if (System.nanoTime() > deadline) throw e;
-                cg.killAll();
-                Thread.onSpinWait();
-            }
+        try {
+            cg.destroy();
+        } catch (RuntimeException e) {
+            cg.killAll();
+            cg.destroy();
         }
     }
 

@@ -77,6 +77,9 @@ class LifecycleLeakTest {
             assertThat(Host.eventually(Duration.ofSeconds(10), () -> helperChildren().isEmpty()))
                     .as("jcri-init children (cgroup namespace helpers) " + helperChildren()).isTrue();
             assertThat(Host.list(f.root.resolve("containers"))).isEmpty();
+            // writable layers go through the trash, emptied in the background
+            assertThat(Host.eventually(Duration.ofSeconds(10), () -> Host.list(f.root.resolve("trash")).isEmpty()))
+                    .as("trash " + Host.list(f.root.resolve("trash"))).isTrue();
             assertThat(Host.list(f.state.resolve("containers"))).isEmpty();
             assertThat(Host.list(f.state.resolve("pods"))).isEmpty();
             System.out.printf("launch latency (%s /proc): create+start to running p50 %.2f ms p99 %.2f ms; "

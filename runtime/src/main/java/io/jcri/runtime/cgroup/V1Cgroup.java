@@ -220,15 +220,23 @@ final class V1Cgroup implements Cgroup {
             }
             return;
         }
+        // nothing to kill, and nothing there to fork: skip the freeze, whose FROZEN and THAWED writes cost ~5 ms
+        // each even on an empty cgroup (the kernel patches its freezer static key on both)
+        List<Long> procs = CgroupFiles.readIds(freezer, "cgroup.procs");
+        if (procs.isEmpty() || procs.equals(List.of(ProcessHandle.current().pid()))) {
+            return;
+        }
         CgroupFiles.write(freezer, "freezer.state", "FROZEN");
         try {
             long deadline = System.nanoTime() + FREEZE_TIMEOUT_NANOS;
+            long pause = 100_000; // FREEZING has no notification: poll, from 0.1 ms up to 10 ms
             while (!CgroupFiles.read(freezer, "freezer.state").equals("FROZEN")) {
                 if (System.nanoTime() > deadline) {
                     LOG.log(System.Logger.Level.WARNING, "{0} did not freeze in time; killing anyway", freezer);
                     break;
                 }
-                CgroupDirectories.pause();
+                CgroupDirectories.pause(pause);
+                pause = Math.min(10_000_000, pause * 2);
             }
             ProcessKiller.killAll(CgroupFiles.readIds(freezer, "cgroup.procs"));
         } finally {

@@ -231,15 +231,20 @@ final class V2Cgroup implements Cgroup {
 
     /** The pre-5.14 way: nothing in the subtree can fork while frozen; SIGKILL still kills frozen tasks. */
     void killAllFrozen() {
+        if (CgroupFiles.readKeyValues(dir, "cgroup.events").getOrDefault("populated", 1L) == 0L) {
+            return; // no process in the subtree: nothing to kill, nothing to fork
+        }
         CgroupFiles.write(dir, "cgroup.freeze", "1");
         try {
             long deadline = System.nanoTime() + FREEZE_TIMEOUT_NANOS;
+            long pause = 100_000; // poll, from 0.1 ms up to 10 ms
             while (CgroupFiles.readKeyValues(dir, "cgroup.events").getOrDefault("frozen", 0L) != 1L) {
                 if (System.nanoTime() > deadline) {
                     LOG.log(System.Logger.Level.WARNING, "{0} did not freeze in time; killing anyway", dir);
                     break;
                 }
-                CgroupDirectories.pause();
+                CgroupDirectories.pause(pause);
+                pause = Math.min(10_000_000, pause * 2);
             }
             for (Path cgroup : subtree()) {
                 ProcessKiller.killAll(CgroupFiles.readIds(cgroup, "cgroup.procs"));

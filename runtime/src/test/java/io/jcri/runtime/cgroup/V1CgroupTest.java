@@ -161,6 +161,27 @@ class V1CgroupTest {
     }
 
     @Test
+    void destroyRightAfterKillWaitsForTheDyingProcessesAndAnEmptyCgroupIsNotFrozen() throws Exception {
+        Cgroup cgroup = manager.forContainer(parent, "ctr");
+        cgroup.create();
+        cgroup.killAll(); // empty: nothing to freeze
+        assertThat(read(Path.of("/sys/fs/cgroup/freezer", parent, "ctr"), "freezer.state")).isEqualTo("THAWED");
+        Process sh = processes.startFromThreadIn(cgroup, "sh", "-c", "sleep 300 & sleep 300 & sleep 300 & wait");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (cgroup.pids().size() < 4 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(cgroup.pids()).hasSize(4);
+        cgroup.killAll();
+        // no wait for the exits: rmdir answers EBUSY until the kernel took them out, destroy waits on their pidfds
+        cgroup.destroy();
+        for (String hierarchy : new String[] {"memory", "freezer", "pids", "systemd"}) {
+            assertThat(Path.of("/sys/fs/cgroup", hierarchy, parent, "ctr")).doesNotExist();
+        }
+        assertThat(RealProcesses.exitsWithin(sh, 10)).isTrue();
+    }
+
+    @Test
     void oomKillIsCounted() throws Exception {
         Cgroup cgroup = manager.forContainer(parent, "hog");
         cgroup.create();
