@@ -21,6 +21,7 @@ public final class Native {
     private static final int AT_FDCWD = -100;
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int ENODATA = 61;
+    private static final int EEXIST = 17;
     private static final int O_RDONLY_DIRECTORY_NOFOLLOW_CLOEXEC = 0200000 | 0400000 | 02000000;
     /** {@code _IOR('f', 1, long)} and {@code _IOW('f', 2, long)}; the kernel reads and writes an int. */
     private static final long FS_IOC_GETFLAGS = 0x80086601L;
@@ -185,6 +186,9 @@ public final class Native {
     private static void check(int rc, String op, String path) throws IOException {
         if (rc != 0) {
             int errno = LastError.getLastError(RUNTIME);
+            if (errno == EEXIST) {
+                throw new java.nio.file.FileAlreadyExistsException(path, null, op + ": " + LIBC.strerror(errno));
+            }
             throw new IOException(op + " " + path + ": " + LIBC.strerror(errno) + " (errno " + errno + ")");
         }
     }
