@@ -3,6 +3,7 @@ package io.jcri.image.store;
 import io.jcri.image.manifest.Descriptor;
 import io.jcri.image.reference.Digest;
 import io.jcri.image.registry.ContentMismatchException;
+import io.jcri.image.unpack.Native;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -53,6 +54,25 @@ public final class ContentStore {
             Files.createDirectories(snapshotWork);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot initialise content store at " + root, e);
+        }
+        spreadWorkDirs(snapshotWork);
+    }
+
+    /**
+     * Layers are unpacked in {@code snapshots/.work/<uuid>}; as the top of a directory hierarchy ({@code chattr +T})
+     * each of those lands in a block group of its own with free inodes instead of next to {@code .work}, where the
+     * layers removed a moment ago freed theirs. That matters on ext4 without a journal, whose inode allocator skips
+     * every inode deleted in the last minute (five, while its table block is dirty) one bitmap bit at a time: a
+     * 5,000-file layer unpacked where a removed image's files were took 0.3 ms per file created instead of 0.02.
+     * On other filesystems the flag does not exist and nothing changes.
+     */
+    private static void spreadWorkDirs(Path dir) {
+        try {
+            if (!Native.setTopDir(dir.toString())) {
+                LOG.fine(() -> dir + ": the filesystem has no top-directory flag");
+            }
+        } catch (IOException e) {
+            LOG.warning("cannot mark " + dir + " as a top directory (layers are unpacked there all the same): " + e);
         }
     }
 

@@ -4,7 +4,14 @@ import io.jcri.image.store.FileTrees;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.OpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -35,6 +42,28 @@ public final class LayerUnpacker {
     private static final String WHITEOUT_PREFIX = ".wh.";
     private static final String OPAQUE = ".wh..wh..opq";
     private static final byte[] OPAQUE_VALUE = "y".getBytes(StandardCharsets.US_ASCII);
+    private static final String DEFAULT_ACL = "system.posix_acl_default";
+    private static final Set<OpenOption> CREATE_FILE = Set.of(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    @SuppressWarnings("unchecked")
+    private static final FileAttribute<Set<PosixFilePermission>>[] PERMISSIONS = new FileAttribute[01000];
+
+    static {
+        for (int m = 0; m < PERMISSIONS.length; m++) {
+            Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+            PosixFilePermission[] order = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+                    PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE,
+                    PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+                    PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+                    PosixFilePermission.OWNER_READ};
+            for (int bit = 0; bit < 9; bit++) {
+                if ((m & (1 << bit)) != 0) {
+                    perms.add(order[bit]);
+                }
+            }
+            PERMISSIONS[m] = PosixFilePermissions.asFileAttribute(perms);
+        }
+    }
 
     private final Path root;
     private final String rootString;
@@ -42,6 +71,12 @@ public final class LayerUnpacker {
     private final Set<String> knownDirs = new HashSet<>();
     private final Deque<DirTimes> dirTimes = new ArrayDeque<>();
     private final byte[] copyBuffer = new byte[128 * 1024];
+    private final ByteBuffer copyView = ByteBuffer.wrap(copyBuffer);
+    /**
+     * The process umask when the unpack began, or -1 when new files' modes cannot be predicted: unknown umask, or
+     * a default ACL on the root or on a directory of the layer (it replaces the umask). Then every entry is chmod-ed.
+     */
+    private int umask;
 
     private record DirTimes(String path, long seconds, long nanos) {
     }
@@ -53,6 +88,7 @@ public final class LayerUnpacker {
     private LayerUnpacker(Path root) {
         this.root = root;
         this.rootString = root.toString();
+        this.umask = hasDefaultAcl(rootString) ? -1 : readUmask();
         knownDirs.add("");
     }
 
@@ -93,45 +129,61 @@ public final class LayerUnpacker {
                     throw new UnsafeLayerException("invalid whiteout entry \"" + e.name() + "\"");
                 }
                 String hidden = join(parent, hiddenName);
-                removeExisting(hidden);
-                Native.mknod(abs(hidden), Native.S_IFCHR, 0);
+                try {
+                    Native.mknod(abs(hidden), Native.S_IFCHR, 0);
+                } catch (FileAlreadyExistsException exists) {
+                    removeExisting(hidden);
+                    Native.mknod(abs(hidden), Native.S_IFCHR, 0);
+                }
             }
             return 0;
         }
         if (rel.isEmpty()) {
             if (e.type() == TarEntry.DIRECTORY) {
-                setMetadata("", e);
+                setMetadata("", e, false);
                 dirTimes.push(new DirTimes("", e.mtimeSeconds(), e.mtimeNanos()));
             }
             return 0;
         }
         ensureDir(parent);
         long written = 0;
+        boolean modeSet = false; // created with exactly the entry's mode: no chmod needed
         switch (e.type()) {
             case TarEntry.DIRECTORY -> {
-                BasicFileAttributes a = lstat(rel);
-                if (a == null || !a.isDirectory()) {
-                    removeExisting(rel);
+                try {
+                    // always chmod-ed after: a setgid parent passes its setgid bit on to new directories
                     Files.createDirectory(root.resolve(rel));
+                } catch (FileAlreadyExistsException exists) {
+                    BasicFileAttributes a = lstat(rel);
+                    if (a == null || !a.isDirectory()) { // a directory listed again keeps its children
+                        removeExisting(rel);
+                        Files.createDirectory(root.resolve(rel));
+                    }
                 }
                 knownDirs.add(rel);
                 dirTimes.push(new DirTimes(rel, e.mtimeSeconds(), e.mtimeNanos()));
             }
             case TarEntry.REGULAR -> {
-                removeExisting(rel);
-                try (OutputStream out = Files.newOutputStream(root.resolve(rel), StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                try (FileChannel out = createFile(rel, e.mode())) {
                     InputStream in = reader.content();
                     int n;
                     while ((n = in.read(copyBuffer)) > 0) {
-                        out.write(copyBuffer, 0, n);
+                        copyView.clear().limit(n);
+                        while (copyView.hasRemaining()) {
+                            out.write(copyView);
+                        }
                         written += n;
                     }
                 }
+                modeSet = createdWithMode(e.mode());
             }
             case TarEntry.SYMLINK -> {
-                removeExisting(rel);
-                Native.symlink(e.linkName(), abs(rel));
+                try {
+                    Native.symlink(e.linkName(), abs(rel));
+                } catch (FileAlreadyExistsException exists) {
+                    removeExisting(rel);
+                    Native.symlink(e.linkName(), abs(rel));
+                }
             }
             case TarEntry.HARDLINK -> {
                 String target = clean(e.linkName(), e.name() + " -> " + e.linkName());
@@ -142,36 +194,99 @@ public final class LayerUnpacker {
                     throw new UnsafeLayerException("hardlink " + e.name() + " to " + e.linkName()
                             + ": target is not an earlier file of this layer");
                 }
-                removeExisting(rel);
-                Files.createLink(root.resolve(rel), root.resolve(target));
+                try {
+                    Files.createLink(root.resolve(rel), root.resolve(target));
+                } catch (FileAlreadyExistsException exists) {
+                    removeExisting(rel);
+                    Files.createLink(root.resolve(rel), root.resolve(target));
+                }
                 return 0; // shares the target's inode and metadata
             }
             case TarEntry.CHAR_DEVICE, TarEntry.BLOCK_DEVICE, TarEntry.FIFO -> {
-                removeExisting(rel);
                 int kind = e.type() == TarEntry.CHAR_DEVICE ? Native.S_IFCHR
                         : e.type() == TarEntry.BLOCK_DEVICE ? Native.S_IFBLK : Native.S_IFIFO;
-                Native.mknod(abs(rel), kind | (e.mode() & 0777), Native.makedev(e.devMajor(), e.devMinor()));
+                long dev = Native.makedev(e.devMajor(), e.devMinor());
+                try {
+                    Native.mknod(abs(rel), kind | (e.mode() & 0777), dev);
+                } catch (FileAlreadyExistsException exists) {
+                    removeExisting(rel);
+                    Native.mknod(abs(rel), kind | (e.mode() & 0777), dev);
+                }
+                modeSet = createdWithMode(e.mode());
             }
             default -> {
                 return 0; // unknown entry types (e.g. GNU sparse, volume labels) are skipped like containerd does
             }
         }
-        setMetadata(rel, e);
+        setMetadata(rel, e, modeSet);
         if (e.type() != TarEntry.DIRECTORY) {
             Native.lutimes(abs(rel), e.mtimeSeconds(), e.mtimeNanos());
         }
         return written;
     }
 
-    private void setMetadata(String rel, TarEntry e) throws IOException {
+    private void setMetadata(String rel, TarEntry e, boolean modeSet) throws IOException {
         String path = abs(rel);
         Native.lchown(path, e.uid(), e.gid());
-        if (e.type() != TarEntry.SYMLINK) {
+        if (e.type() != TarEntry.SYMLINK && !modeSet) {
             Native.chmod(path, e.mode()); // after chown, which clears setuid/setgid
         }
         for (Map.Entry<String, byte[]> x : e.xattrs().entrySet()) {
             Native.lsetxattr(path, x.getKey(), x.getValue());
+            if (x.getKey().equals(DEFAULT_ACL)) {
+                umask = -1;
+            }
         }
+    }
+
+    /**
+     * Creates a regular file that must not exist yet (O_CREAT|O_EXCL|O_NOFOLLOW: never opens an existing file or
+     * follows a symlink). On a fresh directory nothing is there, so nothing is looked up first; only a name this
+     * layer already used is removed and created again.
+     */
+    private FileChannel createFile(String rel, int mode) throws IOException {
+        Path p = root.resolve(rel);
+        try {
+            return FileChannel.open(p, CREATE_FILE, permissions(mode));
+        } catch (FileAlreadyExistsException exists) {
+            removeExisting(rel);
+            return FileChannel.open(p, CREATE_FILE, permissions(mode));
+        }
+    }
+
+    private static FileAttribute<Set<PosixFilePermission>> permissions(int mode) {
+        return PERMISSIONS[mode & 0777];
+    }
+
+    /**
+     * Whether a file created with {@code mode}'s permission bits already has the entry's mode: the umask took
+     * nothing away and there are no setuid, setgid or sticky bits (create ignores those and chown clears the first
+     * two, so they always need the chmod after chown).
+     */
+    private boolean createdWithMode(int mode) {
+        return umask >= 0 && (mode & 07000) == 0 && (mode & umask) == 0;
+    }
+
+    private static boolean hasDefaultAcl(String dir) {
+        try {
+            return Native.lgetxattr(dir, DEFAULT_ACL) != null;
+        } catch (IOException e) {
+            return true; // cannot tell: chmod every entry
+        }
+    }
+
+    /** The umask from /proc/self/status (Linux 4.7+), or -1. */
+    static int readUmask() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Umask:")) {
+                    return Integer.parseInt(line.substring(6).trim(), 8);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // unknown: chmod every entry
+        }
+        return -1;
     }
 
     /**

@@ -21,6 +21,13 @@ public final class Native {
     private static final int AT_FDCWD = -100;
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int ENODATA = 61;
+    private static final int EEXIST = 17;
+    private static final int O_RDONLY_DIRECTORY_NOFOLLOW_CLOEXEC = 0200000 | 0400000 | 02000000;
+    /** {@code _IOR('f', 1, long)} and {@code _IOW('f', 2, long)}; the kernel reads and writes an int. */
+    private static final long FS_IOC_GETFLAGS = 0x80086601L;
+    private static final long FS_IOC_SETFLAGS = 0x40086602L;
+    /** {@code chattr +T}: ext2/3/4 place each new subdirectory in a fresh block group, like those of {@code /}. */
+    static final int FS_TOPDIR_FL = 0x00020000;
 
     public interface LibC {
         @SaveError
@@ -46,6 +53,14 @@ public final class Native {
 
         @SaveError
         int lstat(String path, @Out byte[] statBuffer);
+
+        @SaveError
+        int open(String path, int flags);
+
+        int close(int fd);
+
+        @SaveError
+        int ioctl(int fd, long request, @In @Out int[] arg);
 
         String strerror(int errnum);
     }
@@ -108,6 +123,58 @@ public final class Native {
         check(LIBC.utimensat(AT_FDCWD, path, times, AT_SYMLINK_NOFOLLOW), "utimensat", path);
     }
 
+    /**
+     * Marks {@code dir} as the top of directory hierarchies ({@code chattr +T}), so that ext4's Orlov allocator
+     * spreads its new subdirectories (and with them their files' inodes) over block groups with many free inodes
+     * instead of packing them next to {@code dir}. Returns false when the filesystem has no such flag (xfs, btrfs,
+     * tmpfs answer ENOTTY, EOPNOTSUPP or EINVAL); other errors are errors.
+     */
+    public static boolean setTopDir(String dir) throws IOException {
+        int fd = LIBC.open(dir, O_RDONLY_DIRECTORY_NOFOLLOW_CLOEXEC);
+        if (fd < 0) {
+            int errno = LastError.getLastError(RUNTIME);
+            throw new IOException("open " + dir + ": " + LIBC.strerror(errno) + " (errno " + errno + ")");
+        }
+        try {
+            int[] flags = new int[1];
+            if (LIBC.ioctl(fd, FS_IOC_GETFLAGS, flags) != 0) {
+                return unsupportedOrThrow("FS_IOC_GETFLAGS", dir);
+            }
+            if ((flags[0] & FS_TOPDIR_FL) != 0) {
+                return true;
+            }
+            flags[0] |= FS_TOPDIR_FL;
+            if (LIBC.ioctl(fd, FS_IOC_SETFLAGS, flags) != 0) {
+                return unsupportedOrThrow("FS_IOC_SETFLAGS", dir);
+            }
+            return true;
+        } finally {
+            LIBC.close(fd);
+        }
+    }
+
+    private static boolean unsupportedOrThrow(String op, String path) throws IOException {
+        int errno = LastError.getLastError(RUNTIME);
+        if (errno == 25 /* ENOTTY */ || errno == 95 /* EOPNOTSUPP */ || errno == 22 /* EINVAL */) {
+            return false;
+        }
+        throw new IOException(op + " " + path + ": " + LIBC.strerror(errno) + " (errno " + errno + ")");
+    }
+
+    /** The inode flags ({@code lsattr}) of a directory, or -1 when the filesystem has none. */
+    public static int inodeFlags(String dir) {
+        int fd = LIBC.open(dir, O_RDONLY_DIRECTORY_NOFOLLOW_CLOEXEC);
+        if (fd < 0) {
+            return -1;
+        }
+        try {
+            int[] flags = new int[1];
+            return LIBC.ioctl(fd, FS_IOC_GETFLAGS, flags) == 0 ? flags[0] : -1;
+        } finally {
+            LIBC.close(fd);
+        }
+    }
+
     /** st_ino and st_blocks (in 512-byte units) of the path itself; offsets are those of x86_64 and arm64. */
     public static long[] inodeAndBlocks(String path) throws IOException {
         byte[] st = new byte[256];
@@ -119,6 +186,9 @@ public final class Native {
     private static void check(int rc, String op, String path) throws IOException {
         if (rc != 0) {
             int errno = LastError.getLastError(RUNTIME);
+            if (errno == EEXIST) {
+                throw new java.nio.file.FileAlreadyExistsException(path, null, op + ": " + LIBC.strerror(errno));
+            }
             throw new IOException(op + " " + path + ": " + LIBC.strerror(errno) + " (errno " + errno + ")");
         }
     }

@@ -51,7 +51,11 @@ public final class TarWriter {
     }
 
     public TarWriter dir(String name, int mode, int uid, int gid) throws IOException {
-        entry(name, '5', mode, uid, gid, 0, "", 0, 0, Map.of());
+        return dir(name, mode, uid, gid, Map.of());
+    }
+
+    public TarWriter dir(String name, int mode, int uid, int gid, Map<String, byte[]> xattrs) throws IOException {
+        entry(name, '5', mode, uid, gid, 0, "", 0, 0, xattrs);
         return this;
     }
 

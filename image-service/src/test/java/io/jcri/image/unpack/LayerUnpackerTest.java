@@ -92,6 +92,77 @@ class LayerUnpackerTest {
     }
 
     @Test
+    void replacesEveryKindOfEntryWithEveryOther() throws IOException {
+        // nothing is looked up before a create: each of these hits an existing name and must replace it
+        unpack(TarWriter.bytes(t -> t.dir("d")
+                .file("d/a", "first").file("d/a", "second")                       // file over file
+                .file("d/b", "file").symlink("d/b", "/target")                   // symlink over file
+                .fifo("d/c").charDevice("d/c", 1, 3)                             // device over fifo
+                .file("d/e", "file").dir("d/e").file("d/e/in", "child")          // dir over file
+                .dir("d/f").file("d/f/in", "c").fifo("d/f")                      // fifo over dir
+                .file("d/g", "target").file("d/h", "old").hardlink("d/h", "d/g") // hardlink over file
+                .file("d/i", "hidden").whiteout("d", "i")                        // whiteout over file
+                .dir("d/k").file("d/k/keep", "kept").dir("d/k", 0700, 0, 0)));   // dir again: merged
+        assertThat(root.resolve("d/a")).hasContent("second");
+        assertThat(Files.readSymbolicLink(root.resolve("d/b")).toString()).isEqualTo("/target");
+        assertThat((int) attr(root.resolve("d/c"), "mode") & S_IFMT).isEqualTo(Native.S_IFCHR);
+        assertThat(root.resolve("d/e/in")).hasContent("child");
+        assertThat((int) attr(root.resolve("d/f"), "mode") & S_IFMT).isEqualTo(Native.S_IFIFO);
+        assertThat(attr(root.resolve("d/h"), "ino")).isEqualTo(attr(root.resolve("d/g"), "ino"));
+        assertThat((int) attr(root.resolve("d/i"), "mode") & S_IFMT).isEqualTo(Native.S_IFCHR);
+        assertThat((long) attr(root.resolve("d/i"), "rdev")).isZero();
+        assertThat(root.resolve("d/k/keep")).hasContent("kept");
+        assertThat((int) attr(root.resolve("d/k"), "mode") & 07777).isEqualTo(0700);
+    }
+
+    @Test
+    void setsExactModesWhateverTheUmaskTakesAway() throws IOException {
+        // 0022 is the usual umask: 0666 and 0777 lose bits at create and need the chmod, 0644 and 0600 do not
+        int umask = LayerUnpacker.readUmask();
+        assertThat(umask).isBetween(0, 0777);
+        byte[] x = "x".getBytes(StandardCharsets.UTF_8);
+        unpack(TarWriter.bytes(t -> t.dir("m", 0777, 0, 0).dir("m/sgid", 02775, 0, 0)
+                .file("m/a", x, 0666, 0, 0).file("m/b", x, 0777, 0, 0).file("m/c", x, 0644, 0, 0)
+                .file("m/d", x, 0600, 0, 0).file("m/e", x, 04755, 0, 0).file("m/f", x, 0000, 0, 0)
+                .file("m/sgid/g", x, 02755, 0, 0).file("m/sgid/h", x, 0644, 0, 0)
+                .dir("m/sgid/sub", 0755, 0, 0)));
+        Map<String, Integer> want = Map.of("m", 0777, "m/sgid", 02775, "m/a", 0666, "m/b", 0777, "m/c", 0644,
+                "m/d", 0600, "m/e", 04755, "m/f", 0, "m/sgid/g", 02755, "m/sgid/h", 0644);
+        for (Map.Entry<String, Integer> w : want.entrySet()) {
+            assertThat((int) attr(root.resolve(w.getKey()), "mode") & 07777).as(w.getKey()).isEqualTo(w.getValue());
+        }
+        // a new directory inherits its setgid parent's setgid bit; the tar says 0755
+        assertThat((int) attr(root.resolve("m/sgid/sub"), "mode") & 07777).isEqualTo(0755);
+    }
+
+    @Test
+    void setsExactModesUnderADefaultAcl() throws IOException {
+        // a default ACL replaces the umask for new files: rwx for the owner only would make 0644 come out 0600
+        byte[] acl = defaultAcl(7, 0, 0);
+        try {
+            Native.lsetxattr(root.toString(), "system.posix_acl_default", acl);
+        } catch (IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("no POSIX ACLs here: " + e.getMessage());
+        }
+        byte[] x = "x".getBytes(StandardCharsets.UTF_8);
+        unpack(TarWriter.bytes(t -> t.file("top", x, 0644, 0, 0)
+                .dir("acl", 0755, 0, 0, Map.of("system.posix_acl_default", acl))
+                .file("acl/f", x, 0644, 0, 0)));
+        assertThat((int) attr(root.resolve("top"), "mode") & 07777).isEqualTo(0644);
+        assertThat((int) attr(root.resolve("acl/f"), "mode") & 07777).isEqualTo(0644);
+    }
+
+    /** posix_acl_xattr version 2: user::, group::, other:: with the given permissions. */
+    private static byte[] defaultAcl(int user, int group, int other) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + 3 * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(2);
+        b.putShort((short) 0x01).putShort((short) user).putInt(-1);
+        b.putShort((short) 0x04).putShort((short) group).putInt(-1);
+        b.putShort((short) 0x20).putShort((short) other).putInt(-1);
+        return b.array();
+    }
+
+    @Test
     void createsUnlistedParentsTraversableAndSurvivesReplacedDirectories() throws IOException {
         unpack(TarWriter.bytes(t -> t.file("x/y/z", "deep").dir("gone").file("gone", "now a file")));
         assertThat((int) attr(root.resolve("x"), "mode") & 07777).isEqualTo(0755);
