@@ -5,7 +5,7 @@
 #                                Markdown table on stdout, JSON under e2e/target/bench/ (path printed)
 #   e2e/bench.sh --smoke         every scenario once, jcri only, small sizes (< 2 min; run by e2e/run-tests.sh)
 #   e2e/bench.sh startup [runs]  jcri cold start to first served RPC, idle RSS
-#   options: --runs N  --launches N  --scenarios 1,2,3,4,5,6,7,8,9,10  --only jcri|containerd  --json FILE
+#   options: --runs N  --launches N  --scenarios 1,2,3,4,5,6,7,8,9,10,11  --only jcri|containerd  --json FILE
 #   (8: launch latency over CRI, 9: runc run on the same busybox bundle, 10: memory per running container)
 #
 # Installs what is missing (containerd, runc, CNI plugins, docker-registry, busybox), builds the daemon and the

@@ -36,7 +36,7 @@ public final class BenchMain {
         boolean smoke = false;
         Integer runs = null;
         Integer launches = null;
-        Set<Integer> scenarios = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
+        Set<Integer> scenarios = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11));
         List<String> targets = new ArrayList<>(List.of("jcri", "containerd"));
         Path json = null;
         Path work = null;

@@ -248,6 +248,9 @@ final class SideBySide {
         if (o.scenarios().contains(4)) {
             relist();
         }
+        if (o.scenarios().contains(11)) {
+            scenario("11", "Version (a bare RPC: per-call overhead)", this::version, o.runs() * 10);
+        }
         settle();
         memory("6d", "memory idle after the run (all pods removed)");
     }
@@ -363,6 +366,12 @@ final class SideBySide {
             throw new AssertionError("exec true exited " + r.getExitCode() + ": " + r.getStderr().toStringUtf8());
         }
         record("", currentLabel, "ms", t, ms);
+    }
+
+    private void version(BenchTarget t) {
+        long t0 = System.nanoTime();
+        t.cri().runtime().version(io.jcri.cri.v1.VersionRequest.getDefaultInstance());
+        record("", currentLabel, "ms", t, since(t0));
     }
 
     // 8: launch latency over CRI in the warm daemon
