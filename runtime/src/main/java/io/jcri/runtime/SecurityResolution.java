@@ -8,8 +8,6 @@ import io.jcri.runtime.security.Rlimit;
 import io.jcri.runtime.security.SeccompProfile;
 import io.jcri.runtime.security.UserResolver;
 
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +20,7 @@ final class SecurityResolution {
 
     static LaunchSecurity resolve(SecuritySpec s, List<Path> layers) {
         CapabilitySet caps = CapabilitySet.resolve(s.privileged(), s.capAdd(), s.capDrop());
-        ResolvedUser user = USERS.resolve(passwdLayer(layers), s.runAsUsername(), s.runAsUser(), s.runAsGroup(),
+        ResolvedUser user = USERS.resolve(layers, s.runAsUsername(), s.runAsUser(), s.runAsGroup(),
                 s.supplementalGroups());
         SeccompProfile profile = switch (s.seccomp().type()) {
             case UNCONFINED -> SeccompProfile.unconfined();
@@ -37,16 +35,5 @@ final class SecurityResolution {
                 caps.bounding(), caps.inheritable(), caps.ambient(), s.noNewPrivs(), filter,
                 filter == null ? 0 : profile.flags(), rlimits,
                 OomScoreAdj.clampForThisProcess(s.oomScoreAdj()));
-    }
-
-    /**
-     * The layer whose /etc/passwd the container sees: the topmost one that has it (the overlay is mounted only
-     * inside the container's mount namespace, so the host resolves users from the layers).
-     */
-    private static Path passwdLayer(List<Path> layers) {
-        for (Path layer : layers) {
-            if (Files.exists(layer.resolve("etc/passwd"), LinkOption.NOFOLLOW_LINKS)) return layer;
-        }
-        return layers.get(0);
     }
 }

@@ -26,6 +26,16 @@ public final class UserResolver {
     }
 
     public ResolvedUser resolve(Path rootfs, String user, Long uid, Long gid, List<Long> supplementalGroups) {
+        return resolve(List.of(rootfs), user, uid, gid, supplementalGroups);
+    }
+
+    /**
+     * With the image's layer snapshots (top first) instead of a mounted rootfs: each of /etc/passwd and
+     * /etc/group is read from the topmost layer that has it, as the overlay would show it (a whiteout there, a
+     * char device 0:0, reads as no file).
+     */
+    public ResolvedUser resolve(List<Path> layers, String user, Long uid, Long gid, List<Long> supplementalGroups) {
+        String rootfs = layers.size() == 1 ? layers.get(0).toString() : "layers " + layers;
         String userPart = "";
         String groupPart = "";
         if (user != null && !user.isEmpty()) {
@@ -33,7 +43,7 @@ public final class UserResolver {
             userPart = colon < 0 ? user : user.substring(0, colon);
             groupPart = colon < 0 ? "" : user.substring(colon + 1);
         }
-        List<PasswdEntry> passwd = readPasswd(rootfs);
+        List<PasswdEntry> passwd = readPasswd(layers);
 
         Optional<PasswdEntry> entry;
         long resolvedUid;
@@ -64,7 +74,7 @@ public final class UserResolver {
             if (isNumber(groupPart)) {
                 resolvedGid = Long.parseLong(groupPart);
             } else {
-                groups = readGroup(rootfs);
+                groups = readGroup(layers);
                 String name = groupPart;
                 resolvedGid = groups.stream().filter(g -> g.name().equals(name)).findFirst()
                         .orElseThrow(() -> new IllegalArgumentException("no group \"" + name
@@ -76,7 +86,7 @@ public final class UserResolver {
         TreeSet<Long> additional = new TreeSet<>();
         if (entry.isPresent()) {
             String name = entry.get().name();
-            for (GroupEntry group : groups != null ? groups : readGroup(rootfs)) {
+            for (GroupEntry group : groups != null ? groups : readGroup(layers)) {
                 if (group.members().contains(name)) {
                     additional.add(group.gid());
                 }
@@ -89,9 +99,9 @@ public final class UserResolver {
         return new ResolvedUser(resolvedUid, resolvedGid, home, new ArrayList<>(additional));
     }
 
-    private static List<PasswdEntry> readPasswd(Path rootfs) {
+    private static List<PasswdEntry> readPasswd(List<Path> layers) {
         List<PasswdEntry> entries = new ArrayList<>();
-        for (String[] fields : read(rootfs, "/etc/passwd")) {
+        for (String[] fields : read(layers, "/etc/passwd")) {
             if (fields.length >= 6 && isNumber(fields[2]) && isNumber(fields[3])) {
                 entries.add(new PasswdEntry(fields[0], Long.parseLong(fields[2]), Long.parseLong(fields[3]),
                         fields[5]));
@@ -100,9 +110,9 @@ public final class UserResolver {
         return entries;
     }
 
-    private static List<GroupEntry> readGroup(Path rootfs) {
+    private static List<GroupEntry> readGroup(List<Path> layers) {
         List<GroupEntry> entries = new ArrayList<>();
-        for (String[] fields : read(rootfs, "/etc/group")) {
+        for (String[] fields : read(layers, "/etc/group")) {
             if (fields.length >= 3 && isNumber(fields[2])) {
                 List<String> members = fields.length >= 4 && !fields[3].isEmpty()
                         ? List.of(fields[3].split(","))
@@ -114,9 +124,16 @@ public final class UserResolver {
         return entries;
     }
 
-    /** Colon-separated records; a missing file reads as empty. */
-    private static List<String[]> read(Path rootfs, String path) {
+    /** Colon-separated records of the topmost layer's copy of {@code path}; a missing file reads as empty. */
+    private static List<String[]> read(List<Path> layers, String path) {
         List<String[]> records = new ArrayList<>();
+        Path rootfs = layers.get(0);
+        for (Path layer : layers) {
+            if (Files.exists(layer.resolve(path.substring(1)), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                rootfs = layer;
+                break;
+            }
+        }
         try {
             Path file = RootfsPath.resolve(rootfs, path);
             if (!Files.isRegularFile(file)) {

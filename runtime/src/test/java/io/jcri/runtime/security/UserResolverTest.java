@@ -53,6 +53,19 @@ class UserResolverTest {
                 .isEqualTo(new ResolvedUser(33, 44, "/var/www", List.of()));
     }
 
+    /** A top layer that only appended to /etc/passwd: /etc/group still comes from the base layer below it. */
+    @Test
+    void eachFileComesFromTheTopmostLayerThatHasIt(@TempDir Path top) throws Exception {
+        Files.createDirectories(top.resolve("etc"));
+        Files.writeString(top.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nweb:x:2000:33::/srv:/bin/sh\n");
+        List<Path> layers = List.of(top, rootfs);
+        assertThat(resolver.resolve(layers, "web:audio", null, null, List.of()))
+                .isEqualTo(new ResolvedUser(2000, 29, "/srv", List.of()));
+        // the base layer's users are hidden by the top layer's passwd
+        assertThatThrownBy(() -> resolver.resolve(layers, "app", null, null, List.of()))
+                .hasMessageContaining("no user \"app\"");
+    }
+
     @Test
     void numeric() {
         assertThat(resolver.resolve(rootfs, "1000:5", null, null, List.of()))
