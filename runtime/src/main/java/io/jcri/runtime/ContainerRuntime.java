@@ -24,6 +24,8 @@ import io.jcri.runtime.supervise.ExitLog;
 import io.jcri.runtime.supervise.Reaper;
 import io.jcri.runtime.sys.InitElf;
 import io.jcri.runtime.sys.Native;
+import io.jcri.runtime.sys.ProcStat;
+import io.jcri.runtime.sys.StaticElf;
 import io.jcri.runtime.sys.Sc;
 
 import java.io.IOException;
@@ -31,7 +33,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,7 +48,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * The container engine's facade: pods' namespaces, and containers from create to delete, in CRI vocabulary.
@@ -163,7 +163,7 @@ public final class ContainerRuntime implements AutoCloseable {
             Files.createDirectories(dir.resolve("upper"));
             Files.createDirectories(dir.resolve("work"));
             Files.createDirectories(dir.resolve("rootfs"));
-            undo.push(() -> deleteTree(dir));
+            undo.push(() -> Trash.deleteTree(dir));
             cgroup.create();
             undo.push(cgroup::destroy);
             // without this, CAP_MKNOD (in the default set) opens any device node of the host
@@ -437,32 +437,25 @@ public final class ContainerRuntime implements AutoCloseable {
     public List<ContainerState> recover() {
         podInits.recover();
         List<ContainerState> out = new ArrayList<>();
+        List<ExitLog.Entry> logged = exitLog == null ? List.of() : exitLog.read();
         for (ContainerRecord r : store.loadAll()) {
             String id = r.spec().id();
             if (containers.containsKey(id)) continue;
             Container c = new Container(r, cgroupFor(r.cgroupParent(), id));
             containers.put(id, c);
             if (r.status() == ContainerStatus.RUNNING) {
-                int pidfd = -1;
-                if (ProcStat.startTime(r.pid()) == r.pidStartTime()) {
-                    pidfd = (int) Native.syscall(Sc.PIDFD_OPEN, r.pid(), 0, 0, 0, 0, 0);
-                    // re-check: the pid may have been reused between the stat and pidfd_open
-                    if (pidfd >= 0 && ProcStat.startTime(r.pid()) != r.pidStartTime()) {
-                        Native.closeQuietly(pidfd);
-                        pidfd = -1;
-                    }
-                }
+                int pidfd = ProcStat.openPidfd(r.pid(), r.pidStartTime());
                 if (pidfd >= 0) {
                     adopted.add(id);
                     c.pidfd = pidfd;
                     c.exit = reaper.watchAdopted(pidfd, r.pid(), r.pidStartTime());
                     c.exit.thenAccept(exit -> onExit(c, exit));
                 } else {
-                    Optional<Exit> logged = exitLog == null ? Optional.empty() : exitLog.find(r.pid(), r.pidStartTime());
+                    Optional<Exit> exit = ExitLog.find(logged, r.pid(), r.pidStartTime());
                     LOG.info("container " + id + " (pid " + r.pid() + ") ended while no daemon watched: "
-                            + logged.map(e -> "exit code " + e.code() + " from the subreaper's exit log")
+                            + exit.map(e -> "exit code " + e.code() + " from the subreaper's exit log")
                             .orElse("its exit code is unknown"));
-                    onExit(c, logged.orElseGet(() -> new Exit(255, 0, Instant.now(), false)));
+                    onExit(c, exit.orElseGet(() -> new Exit(255, 0, Instant.now(), false)));
                 }
             }
             out.add(c.state());
@@ -610,20 +603,7 @@ public final class ContainerRuntime implements AutoCloseable {
         byte[] image = InitElf.image();
         if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), image)) return target;
         Files.createDirectories(target.getParent());
-        Path tmp = target.resolveSibling("jcri-init.tmp");
-        Files.write(tmp, image);
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("r-xr-xr-x"));
-        Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        StaticElf.install(target, image, "r-xr-xr-x");
         return target;
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("delete " + dir, e);
-        }
     }
 }

@@ -39,7 +39,7 @@ final class BusyboxRootfs {
             Files.writeString(dir.resolve("etc/group"), "root:x:0:\nuser:x:1000:\nnogroup:x:65534:\n");
             Files.writeString(dir.resolve("etc/marker"), MARKER);
             layer = dir;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> ContainerRuntime.deleteTree(dir)));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> io.jcri.runtime.state.Trash.deleteTree(dir)));
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,11 +1,11 @@
 package io.jcri.runtime.pod;
 
+import io.jcri.runtime.state.Trash;
 import io.jcri.runtime.sys.StaticElf;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 
@@ -44,26 +44,10 @@ public final class PodInitElf {
         Path target = layer.resolve(NAME);
         byte[] image = image();
         try (var s = Files.list(layer)) {
-            for (Path p : s.toList()) if (!p.equals(target)) deleteTree(p);
+            for (Path p : s.toList()) if (!p.equals(target)) Trash.deleteTree(p);
         }
         if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), image)) return layer;
-        Path tmp = Files.createTempFile(layer.getParent(), NAME + ".", ".tmp");
-        try {
-            Files.write(tmp, image);
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("r-xr-xr-x"));
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        StaticElf.install(target, image, "r-xr-xr-x");
         return layer;
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            try (var s = Files.list(p)) {
-                for (Path c : s.toList()) deleteTree(c);
-            }
-        }
-        Files.deleteIfExists(p);
     }
 }

@@ -18,7 +18,9 @@ import io.jcri.runtime.security.OomScoreAdj;
 import io.jcri.runtime.security.SeccompProfile;
 import io.jcri.runtime.supervise.Exit;
 import io.jcri.runtime.supervise.Reaper;
+import io.jcri.runtime.state.Trash;
 import io.jcri.runtime.sys.Native;
+import io.jcri.runtime.sys.ProcStat;
 import io.jcri.runtime.sys.Sc;
 
 import java.io.IOException;
@@ -27,7 +29,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -132,7 +133,7 @@ public final class PodInits implements AutoCloseable {
             Files.createDirectories(dir.resolve("upper"));
             Files.createDirectories(dir.resolve("work"));
             Files.createDirectories(dir.resolve("rootfs"));
-            undo.push(() -> deleteTree(dir));
+            undo.push(() -> Trash.deleteTree(dir));
             cgroup.create();
             undo.push(() -> destroy(cgroup));
             // the launch thread creates /dev's standard nodes while in this cgroup (v1): allow what containers get
@@ -150,7 +151,8 @@ public final class PodInits implements AutoCloseable {
             }
             launched.stdio().closeParentEnds();
             CompletableFuture<Exit> exit = reaper.watch(launched.pidfd());
-            Handle h = new Handle(podId, launched.pid(), startTicks(launched.pid()), cgroup, launched.pidfd(), exit);
+            Handle h = new Handle(podId, launched.pid(), ProcStat.startTime(launched.pid()), cgroup, launched.pidfd(),
+                    exit);
             undo.push(() -> kill(h));
             exit.thenAccept(e -> {
                 if (!h.stopping) LOG.warning("the init of pod " + podId + " (pid " + h.pid + ") ended: " + e
@@ -189,7 +191,7 @@ public final class PodInits implements AutoCloseable {
             kill(h);
             destroy(h.cgroup);
         }
-        deleteTree(podsRoot.resolve(podId));
+        Trash.deleteTree(podsRoot.resolve(podId));
         try {
             Files.deleteIfExists(stateFile(podId));
         } catch (IOException e) {
@@ -287,15 +289,7 @@ public final class PodInits implements AutoCloseable {
         long pid = Long.parseLong(p.getProperty("pid"));
         long start = Long.parseLong(p.getProperty("startTicks"));
         Cgroup cgroup = cgroups.forContainer(p.getProperty("cgroupParent", defaultCgroupParent), cgroupName(podId));
-        int pidfd = -1;
-        if (startTicks(pid) == start) {
-            pidfd = (int) Native.syscall(Sc.PIDFD_OPEN, pid, 0, 0, 0, 0, 0);
-            // re-check: the pid may have been reused between the stat and pidfd_open
-            if (pidfd >= 0 && startTicks(pid) != start) {
-                Native.closeQuietly(pidfd);
-                pidfd = -1;
-            }
-        }
+        int pidfd = ProcStat.openPidfd(pid, start);
         CompletableFuture<Exit> exit = pidfd >= 0 ? reaper.watchAdopted(pidfd, pid, start) : null;
         return new Handle(podId, pid, start, cgroup, pidfd, exit);
     }
@@ -325,25 +319,6 @@ public final class PodInits implements AutoCloseable {
                 cg.killAll();
                 Thread.onSpinWait();
             }
-        }
-    }
-
-    /** Start time in clock ticks since boot (/proc/pid/stat field 22); -1 if the process is gone. */
-    static long startTicks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19]);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("delete " + dir, e);
         }
     }
 }

@@ -70,8 +70,13 @@ public final class ExitLog {
      * its process is reaped, and reaping is what writes the record).
      */
     public Optional<Exit> find(long pid, long startTicks) {
+        return find(read(), pid, startTicks);
+    }
+
+    /** {@link #find(long, long)} in records already {@link #read()} (one read for many lookups). */
+    public static Optional<Exit> find(List<Entry> entries, long pid, long startTicks) {
         long started = startTicks * NANOS_PER_TICK;
-        for (Entry e : read()) {
+        for (Entry e : entries) {
             if (e.pid() == pid && e.reapedAtBootNanos() >= started) {
                 return Optional.of(new Exit(e.code(), e.signal(), wallClock(e.reapedAtBootNanos()), true));
             }

@@ -3,10 +3,7 @@ package io.jcri.runtime.supervise;
 import io.jcri.runtime.sys.StaticElf;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * {@code jcri-subreaper}, the 632-byte parent the launcher puts above the daemon's JVM so that containers the
@@ -41,15 +38,7 @@ public final class SubreaperElf {
 
     /** Writes the executable to {@code target} (mode 0755, replaced atomically). */
     public static void write(Path target) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, target.getFileName() + ".", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        try {
-            Files.write(tmp, image());
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        StaticElf.install(target, image(), "rwxr-xr-x");
     }
 
     /** {@code java -cp jcri.jar io.jcri.runtime.supervise.SubreaperElf PATH}: what the launcher runs. */

@@ -1,7 +1,12 @@
 package io.jcri.runtime.sys;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The smallest static x86-64 executable: an ELF header and one read-write-execute PT_LOAD segment that maps
@@ -25,6 +30,21 @@ public final class StaticElf {
         b.putLong(HEADERS + code.length).putLong(Math.max(memorySize, HEADERS + code.length)).putLong(0x1000);
         b.put(code);
         return b.array();
+    }
+
+    /**
+     * Writes {@code image} to {@code target} with {@code permissions} (e.g. "r-xr-xr-x"), replacing it atomically:
+     * a process exec'ing the file never sees it half written.
+     */
+    public static void install(Path target, byte[] image, String permissions) throws IOException {
+        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), target.getFileName() + ".", ".tmp");
+        try {
+            Files.write(tmp, image);
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(permissions));
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     public static byte[] hex(String s) {

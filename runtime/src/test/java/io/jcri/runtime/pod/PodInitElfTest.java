@@ -1,10 +1,10 @@
 package io.jcri.runtime.pod;
 
+import io.jcri.runtime.sys.AssembledSource;
 import io.jcri.runtime.sys.StaticElf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,10 +19,7 @@ class PodInitElfTest {
 
     @Test
     void bytesAreTheAssembledSource() throws Exception {
-        Path object = tmp.resolve("podinit.o"), text = tmp.resolve("podinit.bin");
-        run("as", "-o", object.toString(), Path.of("src/main/asm/podinit.S").toAbsolutePath().toString());
-        run("objcopy", "-O", "binary", "-j", ".text", object.toString(), text.toString());
-        assertThat(StaticElf.hex(PodInitElf.CODE_HEX)).isEqualTo(Files.readAllBytes(text));
+        assertThat(StaticElf.hex(PodInitElf.CODE_HEX)).isEqualTo(AssembledSource.text("podinit.S", tmp));
         assertThat(PodInitElf.image()).hasSize(194);
     }
 
@@ -43,11 +40,5 @@ class PodInitElfTest {
         }
         PodInitElf.writeLayer(layer); // unchanged: nothing to do
         assertThat(Files.readAllBytes(exe)).isEqualTo(PodInitElf.image());
-    }
-
-    private static void run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
     }
 }

@@ -1,6 +1,8 @@
 package io.jcri.runtime.supervise;
 
+import io.jcri.runtime.sys.AssembledSource;
 import io.jcri.runtime.sys.Native;
+import io.jcri.runtime.sys.ProcStat;
 import io.jcri.runtime.sys.StaticElf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,10 +29,7 @@ class SubreaperElfTest {
 
     @Test
     void bytesAreTheAssembledSource() throws Exception {
-        Path object = tmp.resolve("subreaper.o"), text = tmp.resolve("subreaper.bin");
-        run("as", "-o", object.toString(), Path.of("src/main/asm/subreaper.S").toAbsolutePath().toString());
-        run("objcopy", "-O", "binary", "-j", ".text", object.toString(), text.toString());
-        assertThat(StaticElf.hex(SubreaperElf.CODE_HEX)).isEqualTo(Files.readAllBytes(text));
+        assertThat(StaticElf.hex(SubreaperElf.CODE_HEX)).isEqualTo(AssembledSource.text("subreaper.S", tmp));
         assertThat(SubreaperElf.image()).hasSize(632);
     }
 
@@ -38,7 +37,7 @@ class SubreaperElfTest {
     void recordsOrphansRestartsAKilledDaemonAndForwardsStopSignals() throws Exception {
         Path binary = tmp.resolve("jcri-subreaper"), log = tmp.resolve("exits.log"), fifo = tmp.resolve("fifo");
         SubreaperElf.write(binary);
-        run("mkfifo", fifo.toString());
+        Native.check(Native.C.mkfifo(fifo.toString(), 0600), "mkfifo " + fifo);
         // first run: leaves an orphan blocked on the FIFO and dies of SIGKILL, as a crashing daemon would;
         // later runs: a long-lived "daemon"
         String script = """
@@ -66,7 +65,7 @@ class SubreaperElfTest {
             }
             assertThat(status(second, "SigBlk")).isEqualTo("0000000000000000");
 
-            long startTicks = startTicks(orphan);
+            long startTicks = ProcStat.startTime(orphan);
             Files.writeString(fifo, "go\n");
             ExitLog exits = new ExitLog(log);
             await(() -> exits.read().stream().anyMatch(e -> e.pid() == orphan), "the orphan's exit record");
@@ -112,12 +111,6 @@ class SubreaperElfTest {
         assertThat(missing.exitValue()).as("exec failed in the child").isEqualTo(127);
     }
 
-    private static void run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
-    }
-
     private static List<String> lines(Path p) {
         try {
             return Files.readAllLines(p).stream().filter(l -> !l.isBlank()).toList();
@@ -132,11 +125,6 @@ class SubreaperElfTest {
         return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
                 .filter(l -> l.startsWith(field + ":")).findFirst().orElseThrow()
                 .substring(field.length() + 1).trim();
-    }
-
-    private static long startTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19]);
     }
 
     private static void await(BooleanSupplier condition, String what) {
