@@ -16,6 +16,7 @@ import java.util.logging.Logger;
 /** Stopping and removing containers: shared by the container RPCs and by sandbox stop and remove. */
 public final class ContainerLifecycle {
     private static final Logger LOG = Logger.getLogger(ContainerLifecycle.class.getName());
+    private static final int SIGKILL = 9;
 
     private final ContainerStore containers;
     private final ContainerRuntime runtime;
@@ -41,12 +42,16 @@ public final class ContainerLifecycle {
         }
     }
 
-    /** Sends the stop signal, SIGKILL after {@code timeout}; returns once the container exited. Idempotent. */
+    /**
+     * Sends the stop signal, SIGKILL after {@code timeout}; a zero timeout is SIGKILL at once, as containerd does
+     * (exit code 137, not the stop signal's). Returns once the container exited. Idempotent.
+     */
     public void stop(Container container, Duration timeout) {
         if (state(container).isEmpty()) {
             return;
         }
-        runtime.stop(container.id(), timeout, stopSignals.signalFor(container));
+        int signal = timeout.isZero() ? SIGKILL : stopSignals.signalFor(container);
+        runtime.stop(container.id(), timeout, signal);
     }
 
     /** Stops (at once) if running, then removes the runtime's container, its record and its log handle. */

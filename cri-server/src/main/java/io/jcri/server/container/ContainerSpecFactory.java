@@ -4,7 +4,6 @@ import io.jcri.cri.v1.ContainerConfig;
 import io.jcri.cri.v1.LinuxContainerSecurityContext;
 import io.jcri.cri.v1.Mount;
 import io.jcri.cri.v1.NamespaceOption;
-import io.jcri.cri.v1.SecurityProfile;
 import io.jcri.image.metadata.ImageRecord;
 import io.jcri.runtime.ContainerSpec;
 import io.jcri.runtime.MountSpec;
@@ -120,6 +119,11 @@ public final class ContainerSpecFactory {
     }
 
     private static SecuritySpec security(LinuxContainerSecurityContext sc, ImageRecord image, ContainerConfig config) {
+        if (sc.hasRunAsGroup() && !sc.hasRunAsUser() && sc.getRunAsUsername().isEmpty()) {
+            // containerd: "user group ... is specified without user"; the image's user is not a substitute
+            throw CriException.invalidArgument("CreateContainer: run_as_group " + sc.getRunAsGroup().getValue()
+                    + " is set without run_as_user or run_as_username; a group needs a user");
+        }
         Long uid = sc.hasRunAsUser() ? sc.getRunAsUser().getValue() : null;
         String username = sc.getRunAsUsername().isEmpty() ? null : sc.getRunAsUsername();
         if (uid == null && username == null && !image.config().user().isEmpty()) {
@@ -135,7 +139,7 @@ public final class ContainerSpecFactory {
         long requestedAdj = config.getLinux().getResources().getOomScoreAdj();
         int oomScoreAdj = (int) Math.max(-1000, Math.min(1000, requestedAdj));
         return new SecuritySpec(sc.getPrivileged(), sc.getCapabilities().getAddCapabilitiesList(),
-                sc.getCapabilities().getDropCapabilitiesList(), sc.getNoNewPrivs(), seccomp(sc), uid, username, gid,
+                sc.getCapabilities().getDropCapabilitiesList(), sc.getNoNewPrivs(), SeccompProfiles.forContainer(sc), uid, username, gid,
                 sc.getSupplementalGroupsList(), sc.getReadonlyRootfs(),
                 sc.getMaskedPathsCount() > 0 ? sc.getMaskedPathsList() : null,
                 sc.getReadonlyPathsCount() > 0 ? sc.getReadonlyPathsList() : null, oomScoreAdj, List.of());
@@ -148,28 +152,6 @@ public final class ContainerSpecFactory {
         }
         String g = u.substring(u.indexOf(':') + 1);
         return !g.isEmpty() && g.chars().allMatch(Character::isDigit) ? Long.parseLong(g) : null;
-    }
-
-    private static SecuritySpec.Seccomp seccomp(LinuxContainerSecurityContext sc) {
-        SecurityProfile p = sc.getSeccomp();
-        if (sc.getPrivileged()) {
-            return SecuritySpec.Seccomp.UNCONFINED;
-        }
-        return switch (p.getProfileType()) {
-            case RuntimeDefault -> SecuritySpec.Seccomp.RUNTIME_DEFAULT;
-            case Localhost -> {
-                if (p.getLocalhostRef().isEmpty() || !Path.of(p.getLocalhostRef()).isAbsolute()) {
-                    throw CriException.invalidArgument("CreateContainer: a Localhost seccomp profile needs an "
-                            + "absolute localhost_ref, got \"" + p.getLocalhostRef() + "\"");
-                }
-                if (!Files.isRegularFile(Path.of(p.getLocalhostRef()))) {
-                    throw CriException.invalidArgument("CreateContainer: seccomp profile " + p.getLocalhostRef()
-                            + " does not exist");
-                }
-                yield new SecuritySpec.Seccomp(SecuritySpec.Seccomp.Type.LOCALHOST, Path.of(p.getLocalhostRef()));
-            }
-            default -> SecuritySpec.Seccomp.UNCONFINED;
-        };
     }
 
     private static String emptyToNull(String s) {

@@ -3,6 +3,7 @@ package io.jcri.server.container;
 import io.jcri.cri.v1.HugepageLimit;
 import io.jcri.cri.v1.LinuxContainerResources;
 import io.jcri.runtime.cgroup.Resources;
+import io.jcri.server.grpc.CriException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -33,6 +34,13 @@ public final class ResourcesMapper {
         if (r.getHugepageLimitsCount() > 0) {
             Map<String, Long> pages = new LinkedHashMap<>();
             for (HugepageLimit h : r.getHugepageLimitsList()) {
+                // checked before anything else looks at it: the size becomes part of a cgroup file name
+                if (!Resources.PAGE_SIZE.matcher(h.getPageSize()).matches()) {
+                    String shown = h.getPageSize().length() > 64 ? h.getPageSize().substring(0, 64) + "..."
+                            : h.getPageSize();
+                    throw CriException.invalidArgument("hugepage_limits page_size \"" + shown
+                            + "\" is not a page size as the kernel names it (such as 2MB or 1GB)");
+                }
                 pages.put(h.getPageSize(), h.getLimit());
             }
             b.hugepageLimits(pages);

@@ -18,9 +18,23 @@ public record Resources(Long cpuShares, Long cpuQuota, Long cpuPeriod, String cp
         Long memoryLimitBytes, Long memorySwapLimitBytes, Long pidsLimit, Map<String, Long> hugepageLimits,
         Map<String, String> unified) {
 
+    /** A hugetlb page size as the kernel names it in hugetlb.&lt;size&gt;.* files. */
+    public static final java.util.regex.Pattern PAGE_SIZE = java.util.regex.Pattern.compile("[1-9][0-9]{0,5}[KMG]B");
+
     public Resources {
         hugepageLimits = hugepageLimits == null ? Map.of() : Map.copyOf(hugepageLimits);
+        for (String size : hugepageLimits.keySet()) {
+            if (!PAGE_SIZE.matcher(size).matches()) {
+                throw new IllegalArgumentException("hugepage size \"" + size + "\" is not a size such as 2MB or 1GB");
+            }
+        }
         unified = unified == null ? Map.of() : Map.copyOf(unified);
+    }
+
+    /** These limits without the hugepage ones (for a host without a hugetlb controller). */
+    public Resources withoutHugepageLimits() {
+        return new Resources(cpuShares, cpuQuota, cpuPeriod, cpusetCpus, cpusetMems, memoryLimitBytes,
+                memorySwapLimitBytes, pidsLimit, Map.of(), unified);
     }
 
     public static Resources none() {

@@ -69,7 +69,8 @@ final class V1Cgroup implements Cgroup {
     }
 
     @Override
-    public void apply(Resources r) {
+    public void apply(Resources requested) {
+        Resources r = HugetlbAbsence.skipIfAbsent(requested, dirs.containsKey("hugetlb"), "the cgroup v1 hierarchy");
         if (!r.unified().isEmpty()) {
             throw new IllegalArgumentException("unified (cgroup v2) resources cannot be applied on cgroup v1: "
                     + r.unified().keySet());

@@ -82,7 +82,11 @@ final class V2Cgroup implements Cgroup {
      * memory.swap.max of "max" or "0" is skipped where swap accounting is off (the file is missing).
      */
     @Override
-    public void apply(Resources resources) {
+    public void apply(Resources requested) {
+        // containerd asks the root: a hugetlb the hierarchy offers but could not delegate here still fails below
+        Resources resources = HugetlbAbsence.skipIfAbsent(requested,
+                requested.hugepageLimits().isEmpty() || words(CgroupFiles.read(root, "cgroup.controllers"))
+                        .contains("hugetlb"), "the cgroup2 hierarchy at " + root);
         Map<String, String> files = new LinkedHashMap<>(V2ResourceFiles.of(resources));
         if (files.isEmpty()) {
             return;
