@@ -167,7 +167,7 @@ public final class ContainerRuntime implements AutoCloseable {
             cgroup.create();
             undo.push(cgroup::destroy);
             // without this, CAP_MKNOD (in the default set) opens any device node of the host
-            cgroup.restrictDevices(spec.security().privileged() ? DeviceRule.ALLOW_ALL : DeviceRule.DEFAULT_ALLOWED);
+            cgroup.restrictDevices(allowedDevices(spec));
             cgroup.apply(spec.resources());
             ContainerRecord r = new ContainerRecord(spec, ContainerStatus.CREATED, 0, 0, Instant.now(), null, null,
                     null, false, true, parent);
@@ -180,6 +180,14 @@ public final class ContainerRuntime implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** containerd's default rules plus the configured devices (each with its access); everything if privileged. */
+    private static List<DeviceRule> allowedDevices(ContainerSpec spec) {
+        if (spec.security().privileged()) return DeviceRule.ALLOW_ALL;
+        List<DeviceRule> rules = new ArrayList<>(DeviceRule.DEFAULT_ALLOWED);
+        for (DeviceSpec d : spec.devices()) rules.add(d.cgroupRule());
+        return rules;
     }
 
     /** Starts the container's process; returns the daemon's ends of its stdio (see {@link ProcessIO}). */
@@ -214,7 +222,7 @@ public final class ContainerRuntime implements AutoCloseable {
                         spec.lowerDirs(), dir.resolve("upper"), dir.resolve("work"), etcFiles(spec), spec.mounts(),
                         spec.process(), ns, spec.hostname(), security, spec.security().readonlyRootfs(), masked,
                         readonly, c.cgroup, !procPidnsSupported, helper, gateFifo(id), dir,
-                        cgroupView));
+                        cgroupView, spec.devices()));
             }
             c.pidfd = launched.pidfd();
             c.record = c.record.withStatus(ContainerStatus.RUNNING, launched.pid(), ProcStat.startTime(launched.pid()),

@@ -49,7 +49,7 @@ public final class ContainerSpecFactory {
                 emptyToNull(sandbox.config().getLinux().getCgroupParent()), hostname,
                 mountsHosts ? null : SandboxFiles.hosts(sandbox.dir()),
                 mountsResolv ? null : SandboxFiles.resolvConf(sandbox.dir()),
-                mountsHostname ? null : SandboxFiles.hostname(sandbox.dir()));
+                mountsHostname ? null : SandboxFiles.hostname(sandbox.dir()), ContainerDevices.of(config));
     }
 
     private static String readHostname(Sandbox sandbox) {

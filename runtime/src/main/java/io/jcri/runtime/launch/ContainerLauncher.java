@@ -2,6 +2,7 @@ package io.jcri.runtime.launch;
 
 import io.jcri.runtime.cgroup.Cgroup;
 
+import io.jcri.runtime.DeviceSpec;
 import io.jcri.runtime.MountSpec;
 import io.jcri.runtime.ProcessSpec;
 import io.jcri.runtime.sys.InitElf;
@@ -29,14 +30,15 @@ public final class ContainerLauncher {
      * {@code cgroupGateFifo} (cgroup v2) is where the {@link CgroupGate} FIFO goes, null on v1;
      * {@code stdioFifoDir} holds the stdout/stderr FIFOs that outlive the daemon (see {@link Stdio});
      * {@code cgroupFs} is mounted at /sys/fs/cgroup: v1 views need a cgroup namespace in {@code namespaces}, a
-     * unified (v2) view gets one rooted at {@code cgroup} here (see {@link CgroupNamespace}).
+     * unified (v2) view gets one rooted at {@code cgroup} here (see {@link CgroupNamespace});
+     * {@code devices} are the configured device nodes (see {@link DeviceNodes}).
      */
     public record Request(String id, Path rootfs, List<Path> lowerDirs, Path upperDir, Path workDir,
                           List<RootfsFile> etcFiles, List<MountSpec> mounts, ProcessSpec process,
                           NamespacePlan namespaces, String hostname, LaunchSecurity security, boolean readonlyRootfs,
                           List<String> maskedPaths, List<String> readonlyPaths, Cgroup cgroup,
                           boolean procFallback, Path helper, Path cgroupGateFifo, Path stdioFifoDir,
-                          CgroupFsView cgroupFs) {}
+                          CgroupFsView cgroupFs, List<DeviceSpec> devices) {}
 
     public record RootfsFile(String containerPath, Path hostFile) {}
 
@@ -85,7 +87,7 @@ public final class ContainerLauncher {
             }
             RootfsBuilder rootfs = new RootfsBuilder(r.rootfs(), r.lowerDirs(), r.upperDir(), r.workDir(),
                     r.etcFiles().stream().map(f -> new RootfsBuilder.EtcFile(f.containerPath(), f.hostFile())).toList(),
-                    r.mounts(), proc.cwd());
+                    r.mounts(), proc.cwd(), r.devices());
             LaunchThread body = new LaunchThread(r.cgroup(), r.namespaces(), rootfs, r.rootfs(), r.hostname(), loaded,
                     spawn, stdio, fallback, gate != null, r.cgroupFs());
             runOnFreshThread(body, "jcri-launch-" + r.id(), gate, () -> body.tid, r.cgroup());

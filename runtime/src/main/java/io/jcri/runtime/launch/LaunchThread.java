@@ -75,6 +75,7 @@ final class LaunchThread implements Runnable {
             rootfs.mountDevAndSys();
             rootfs.mountCgroupFs(cgroupFs);
             rootfs.mountFilesAndBinds();
+            rootfs.createDeviceNodes();
             if (ns.newUts && hostname != null && !hostname.isEmpty()) {
                 Native.check(Native.C.sethostname(hostname, hostname.getBytes().length), "sethostname");
             }

@@ -1,5 +1,6 @@
 package io.jcri.runtime.launch;
 
+import io.jcri.runtime.DeviceSpec;
 import io.jcri.runtime.MountSpec;
 import io.jcri.runtime.security.RootfsPath;
 import io.jcri.runtime.sys.Native;
@@ -29,9 +30,11 @@ final class RootfsBuilder {
     private final List<EtcFile> etcFiles;
     private final List<MountSpec> mounts;
     private final String cwd;
+    private final List<DeviceSpec> devices;
 
     RootfsBuilder(Path rootfs, List<Path> lowerDirs, Path upperDir, Path workDir, List<EtcFile> etcFiles,
-                  List<MountSpec> mounts, String cwd) {
+                  List<MountSpec> mounts, String cwd, List<DeviceSpec> devices) {
+        this.devices = devices;
         this.rootfs = rootfs;
         this.lowerDirs = lowerDirs;
         this.upperDir = upperDir;
@@ -141,6 +144,11 @@ final class RootfsBuilder {
             };
             Native.mount("", t, null, propagation, null);
         }
+    }
+
+    /** The configured device nodes, after every mount (as runc), so that no bind mount hides one. */
+    void createDeviceNodes() throws IOException {
+        DeviceNodes.create(rootfs, devices);
     }
 
     /** mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY) (kernel 5.12+): the bind mount and every mount below it. */

@@ -147,7 +147,7 @@ public final class PodInits implements AutoCloseable {
                         dir.resolve("rootfs"), List.of(layer), dir.resolve("upper"), dir.resolve("work"), List.of(),
                         List.of(), process(), plan, null, security(), true, MaskedPaths.masked(false),
                         MaskedPaths.readonly(false), cgroup, procFallback, procHelper,
-                        cgroups.mode() == CgroupMode.V2 ? dir.resolve("gate") : null, dir, null));
+                        cgroups.mode() == CgroupMode.V2 ? dir.resolve("gate") : null, dir, null, List.of()));
             }
             launched.stdio().closeParentEnds();
             CompletableFuture<Exit> exit = reaper.watch(launched.pidfd());
