@@ -29,6 +29,8 @@ final class SeccompCompiler {
     private final SeccompProfile profile;
     private final BpfAssembler asm = new BpfAssembler();
     private final int defaultRet;
+    /** Per ABI, the names it has no number for (most of RuntimeDefault's names exist on one ABI only). */
+    private final Map<SeccompArch, List<String>> skipped = new LinkedHashMap<>();
 
     private SeccompCompiler(SeccompProfile profile) {
         this.profile = profile;
@@ -92,6 +94,7 @@ final class SeccompCompiler {
             asm.load(OFFSET_NR);
             emitAbi(SeccompArch.X86);
         }
+        logSkipped();
         if (asm.size() > BPF_MAXINSNS) {
             throw new IllegalStateException("seccomp program has " + asm.size() + " instructions, more than "
                     + BPF_MAXINSNS);
@@ -106,8 +109,21 @@ final class SeccompCompiler {
                 .flatMap(rule -> rule.names().stream())
                 .distinct()
                 .filter(name -> arches.stream().allMatch(arch -> arch.syscallNumber(name).isEmpty()))
-                .forEach(name -> LOG.log(level,
-                        "seccomp: no syscall \"{0}\" on {1}; its rules are skipped", name, arches));
+                .reduce((a, b) -> a + ", " + b)
+                .ifPresent(names -> LOG.log(level,
+                        "seccomp: no syscall of these names on {0}; their rules are skipped: {1}", arches, names));
+    }
+
+    /** One line per compiled profile, not one per name and ABI (hundreds for RuntimeDefault). */
+    private void logSkipped() {
+        if (skipped.isEmpty() || !LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            return;
+        }
+        StringBuilder line = new StringBuilder();
+        skipped.forEach((arch, names) -> line.append(line.length() == 0 ? "" : "; ").append(arch).append(": ")
+                .append(names.size()));
+        LOG.log(System.Logger.Level.DEBUG, "seccomp: names without a syscall number on an ABI, skipped there: {0}",
+                line);
     }
 
     /** Expects the syscall number in A. */
@@ -145,7 +161,7 @@ final class SeccompCompiler {
             for (String name : rule.names()) {
                 var nr = arch.syscallNumber(name);
                 if (nr.isEmpty()) {
-                    LOG.log(System.Logger.Level.DEBUG, "seccomp: no syscall {0} on {1}, skipped", name, arch);
+                    skipped.computeIfAbsent(arch, a -> new ArrayList<>()).add(name);
                     continue;
                 }
                 byNumber.computeIfAbsent(nr.get(), n -> new Entry(n, name, new ArrayList<>())).rules().add(rule);
