@@ -3,7 +3,6 @@ package io.jcri.e2e.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.google.protobuf.Int64Value;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.jcri.cri.v1.Capability;
@@ -13,6 +12,7 @@ import io.jcri.cri.v1.ContainerStatus;
 import io.jcri.cri.v1.Device;
 import io.jcri.cri.v1.ExecSyncResponse;
 import io.jcri.cri.v1.HugepageLimit;
+import io.jcri.cri.v1.Int64Value;
 import io.jcri.cri.v1.LinuxContainerConfig;
 import io.jcri.cri.v1.LinuxContainerResources;
 import io.jcri.cri.v1.LinuxContainerSecurityContext;
@@ -123,13 +123,13 @@ class ContainerConfigE2eTest extends PodE2eBase {
                     .matches("(?s)CapEff:\\s+[0-9a-f]*[2367abef][0-9a-f]{5}\\s*"); // bit 21, CAP_SYS_ADMIN
             assertThat(c.exec(ctr, "cat", "/tmp/hostname").getStdout().toStringUtf8()).isEqualTo("rc=1\n");
             assertThat(c.exec(ctr, "cat", "/tmp/chmod").getStdout().toStringUtf8()).isEqualTo("rc=1\n");
-            assertThat(c.exec(ctr, "hostname").getStdout().toStringUtf8().trim()).isEqualTo("config");
+            assertThat(c.exec(ctr, "busybox", "hostname").getStdout().toStringUtf8().trim()).isEqualTo("config");
             // exec'd processes get the container's filter
-            ExecSyncResponse execHostname = c.exec(ctr, "hostname", "NEW");
+            ExecSyncResponse execHostname = c.exec(ctr, "busybox", "hostname", "NEW");
             assertThat(execHostname.getExitCode()).isNotZero();
             assertThat(execHostname.getStderr().toStringUtf8()).contains("not permitted");
-            assertThat(c.exec(ctr, "chmod", "600", "/tmp/f").getExitCode()).isNotZero();
-            assertThat(c.exec(ctr, "stat", "-c", "%a", "/tmp/f").getStdout().toStringUtf8().trim())
+            assertThat(c.exec(ctr, "busybox", "chmod", "600", "/tmp/f").getExitCode()).isNotZero();
+            assertThat(c.exec(ctr, "busybox", "stat", "-c", "%a", "/tmp/f").getStdout().toStringUtf8().trim())
                     .isNotEqualTo("600");
         }
     }
@@ -148,13 +148,13 @@ class ContainerConfigE2eTest extends PodE2eBase {
     @Test
     void runAsGroupWithoutUserIsRefused() {
         StatusRuntimeException e = refused(sleeper("group-only",
-                LinuxContainerSecurityContext.newBuilder().setRunAsGroup(Int64Value.of(1000))));
+                LinuxContainerSecurityContext.newBuilder().setRunAsGroup(Int64Value.newBuilder().setValue(1000))));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(e.getStatus().getDescription()).contains("run_as_group").contains("run_as_user");
         // with a user it is fine
         String ctr = c.run(podId, podConfig, sleeper("group-and-user", LinuxContainerSecurityContext.newBuilder()
-                .setRunAsUser(Int64Value.of(1000)).setRunAsGroup(Int64Value.of(1001))));
-        assertThat(c.exec(ctr, "id", "-g").getStdout().toStringUtf8().trim()).isEqualTo("1001");
+                .setRunAsUser(Int64Value.newBuilder().setValue(1000)).setRunAsGroup(Int64Value.newBuilder().setValue(1001))));
+        assertThat(c.exec(ctr, "busybox", "id", "-g").getStdout().toStringUtf8().trim()).isEqualTo("1001");
     }
 
     // ---- item 3: hugepages ---------------------------------------------------------------------------------
@@ -195,9 +195,9 @@ class ContainerConfigE2eTest extends PodE2eBase {
                 .addDevices(Device.newBuilder().setHostPath("/dev/loop-control").setContainerPath("/dev/probe-loop")
                         .setPermissions("r")));
         // type, major, minor (hex), mode and owner as the host node has them
-        assertThat(c.exec(ctr, "stat", "-c", "%F %t %T %a %u %g", "/dev/probe-null").getStdout().toStringUtf8().trim())
+        assertThat(c.exec(ctr, "busybox", "stat", "-c", "%F %t %T %a %u %g", "/dev/probe-null").getStdout().toStringUtf8().trim())
                 .isEqualTo("character special file 1 3 666 0 0");
-        assertThat(c.exec(ctr, "stat", "-c", "%F %t %T %a %u %g", "/dev/probe-loop").getStdout().toStringUtf8().trim())
+        assertThat(c.exec(ctr, "busybox", "stat", "-c", "%F %t %T %a %u %g", "/dev/probe-loop").getStdout().toStringUtf8().trim())
                 .isEqualTo("character special file a ed 600 0 0");
         ExecSyncResponse write = c.exec(ctr, "sh", "-c", "echo x > /dev/probe-null && echo wrote");
         assertThat(write.getStdout().toStringUtf8()).isEqualTo("wrote\n");
@@ -226,9 +226,9 @@ class ContainerConfigE2eTest extends PodE2eBase {
         String ctr = c.run(podId, podConfig, fx.container("devdir", "sleep", "3600")
                 .addDevices(Device.newBuilder().setHostPath(dir.getParent().toString())
                         .setContainerPath("/dev/probedir").setPermissions("rw")));
-        assertThat(c.exec(ctr, "stat", "-c", "%n %t %T", "/dev/probedir/a", "/dev/probedir/sub/b")
+        assertThat(c.exec(ctr, "busybox", "stat", "-c", "%n %t %T", "/dev/probedir/a", "/dev/probedir/sub/b")
                 .getStdout().toStringUtf8()).isEqualTo("/dev/probedir/a 1 3\n/dev/probedir/sub/b 1 5\n");
-        assertThat(c.exec(ctr, "ls", "/dev/probedir/sub/not-a-device").getExitCode()).isNotZero();
+        assertThat(c.exec(ctr, "busybox", "ls", "/dev/probedir/sub/not-a-device").getExitCode()).isNotZero();
     }
 
     private static void mknod(Path p, int major, int minor) throws Exception {
