@@ -313,12 +313,13 @@ class SpdystreamClientE2eTest {
         return new Call(stdin, "portforward", url);
     }
 
-    /** Polls the pod's /proc/net/tcp (from its main container) until {@code port} is in LISTEN state. */
+    /** Polls the pod's /proc/net/tcp and tcp6 (from its main container) until {@code port} is in LISTEN state. */
     private static void awaitListening(Side s, int port) {
-        String hex = String.format(":%04X 00000000:0000 0A", port);
+        java.util.regex.Pattern listen = java.util.regex.Pattern.compile(
+                String.format(":%04X [0-9A-F]+:0000 0A ", port));
         Deadline.await(Duration.ofSeconds(20), "port " + port + " listening in the pod on " + s.name(),
-                () -> s.target().cri().runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(s.main())
-                        .addCmd("cat").addCmd("/proc/net/tcp").setTimeout(10).build()).getStdout()
-                        .toStringUtf8().contains(hex));
+                () -> listen.matcher(s.target().cri().runtime().execSync(ExecSyncRequest.newBuilder()
+                        .setContainerId(s.main()).addCmd("cat").addCmd("/proc/net/tcp").addCmd("/proc/net/tcp6")
+                        .setTimeout(10).build()).getStdout().toStringUtf8()).find());
     }
 }
