@@ -88,7 +88,7 @@ final class ExecSession implements CommandSession {
         }
         out.finish(CommandOutput.STDOUT);
         out.finish(CommandOutput.STDERR);
-        out.end(ExitStatus.exited(code));
+        out.end(ExitStatus.exited(code, spec.args()));
     }
 
     private CompletableFuture<Void> pump(InputStream in, CommandOutput out, int stream) {

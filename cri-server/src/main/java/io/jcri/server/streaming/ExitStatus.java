@@ -10,9 +10,11 @@ record ExitStatus(boolean ok, Integer exitCode, String message) {
         return new ExitStatus(true, null, "");
     }
 
-    static ExitStatus exited(int code) {
+    /** containerd's wording (its exec error, formatted by kubelet's streaming server), with Go's %v of the command. */
+    static ExitStatus exited(int code, java.util.List<String> command) {
         return code == 0 ? success() : new ExitStatus(false, code,
-                "command terminated with non-zero exit code: exit status " + code);
+                "command terminated with non-zero exit code: error executing command [" + String.join(" ", command)
+                        + "], exit code " + code);
     }
 
     static ExitStatus error(String message) {
@@ -48,6 +50,8 @@ record ExitStatus(boolean ok, Integer exitCode, String message) {
                 case '\n' -> b.append("\\n");
                 case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");
+                // Go's encoding/json escapes these for HTML, so kubelet's statuses carry them so
+                case '<', '>', '&' -> b.append(String.format("\\u%04x", (int) c));
                 default -> {
                     if (c < 0x20) {
                         b.append(String.format("\\u%04x", (int) c));

@@ -138,7 +138,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         ctx.writeAndFlush(res);
         SpdySession session = new SpdySession(listener);
         ctx.pipeline().addAfter("http", "spdy", new SpdyFrameCodec(SpdyVersion.SPDY_3_1, 64 * 1024, 16 * 1024, 6, 15, 8));
-        ctx.pipeline().addAfter("spdy", "session", session);
+        ctx.pipeline().addAfter("spdy", "spdy-headers", new SpdyHeaderFrameEncoder());
+        ctx.pipeline().addAfter("spdy-headers", "session", session);
         ctx.pipeline().remove(this);
         ctx.pipeline().remove("aggregator");
         ctx.pipeline().remove("http");

@@ -61,7 +61,7 @@ final class SpdyPortForward implements SpdySession.Listener {
     }
 
     @Override
-    public void streamOpened(SpdyStream s) {
+    public boolean streamOpened(SpdyStream s) {
         String type = s.header("streamtype");
         int port;
         try {
@@ -71,12 +71,10 @@ final class SpdyPortForward implements SpdySession.Listener {
             }
         } catch (NumberFormatException e) {
             LOG.fine("port-forward stream with a bad port header '" + s.header("port") + "'");
-            s.reset();
-            return;
+            return false;
         }
         if (!type.equals("data") && !type.equals("error")) {
-            s.reset();
-            return;
+            return false;
         }
         String requestId = s.header("requestid");
         if (requestId.isEmpty()) { // clients before request ids: consecutive stream ids, error first
@@ -95,14 +93,12 @@ final class SpdyPortForward implements SpdySession.Listener {
         });
         if (type.equals("error")) {
             if (p.error != null) {
-                s.reset();
-                return;
+                return false;
             }
             p.error = s;
         } else {
             if (p.data != null) {
-                s.reset();
-                return;
+                return false;
             }
             p.data = s;
             s.handler(p);
@@ -111,6 +107,7 @@ final class SpdyPortForward implements SpdySession.Listener {
             pairs.remove(key);
             executor.execute(p::dial);
         }
+        return true;
     }
 
     @Override
@@ -144,8 +141,10 @@ final class SpdyPortForward implements SpdySession.Listener {
                 socket = PodDialer.connect(netns, port);
                 socket.configureBlocking(false);
             } catch (Exception e) {
+                // kubelet's streaming library words it so around the runtime's error (CRI streams carry no uid)
                 spdy.channel().eventLoop().execute(() -> fail("error forwarding port " + port + " to pod " + podId
-                        + ": " + e.getMessage()));
+                        + ", uid : failed to connect to localhost:" + port + " inside the pod's network namespace: "
+                        + e.getMessage()));
                 return;
             }
             NioSocketChannel ch = new NioSocketChannel(socket);

@@ -59,7 +59,7 @@ final class SpdyRemoteCommand implements SpdySession.Listener {
     }
 
     @Override
-    public void streamOpened(SpdyStream s) {
+    public boolean streamOpened(SpdyStream s) {
         String type = s.header("streamtype");
         switch (type) {
             case "error" -> error = s;
@@ -92,18 +92,24 @@ final class SpdyRemoteCommand implements SpdySession.Listener {
                     }
                 });
             }
-            default -> {
+            default -> { // accepted and ignored, as kubelet's server does
                 LOG.fine("unexpected stream type '" + type + "' from " + spdy.channel().remoteAddress());
-                s.reset();
-                return;
+                return true;
             }
         }
         if (++received == expected && !started) {
             started = true;
             timeout.cancel(false);
+            if (protocol == RemoteCommandProtocol.V1 && error != null) {
+                // kubelet's v1 handler resets the error stream as soon as all streams are there (the 1.0 behaviour
+                // it keeps), so a channel.k8s.io client never reads a status; containerd answers so, we follow
+                error.reset();
+                error = null;
+            }
             Output out = new Output();
             executor.execute(() -> session.start(out));
         }
+        return true;
     }
 
     @Override

@@ -28,15 +28,20 @@ import java.util.logging.Logger;
  * opens streams with SYN_STREAM and headers, each accepted with a SYN_REPLY; DATA flows both ways; a FIN
  * half-closes. Like spdystream, no flow-control windows are enforced in either direction (spdystream neither
  * sends nor honours WINDOW_UPDATE), so backpressure comes from the TCP connection (Netty writability).
- * Framing and zlib header compression with the SPDY dictionary are Netty's {@code SpdyFrameCodec}.
+ * Framing is Netty's {@code SpdyFrameCodec}; the header blocks we send are {@link SpdyHeaderFrameEncoder}'s,
+ * because spdystream needs a compressed block in every SYN_REPLY, even an empty one, which Netty does not write.
  */
 final class SpdySession extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(SpdySession.class.getName());
 
     /** What the protocol on top (remote command, port forward) does with the client's streams. */
     interface Listener {
-        /** A new stream from the client (already replied to); set its handler before returning. */
-        void streamOpened(SpdyStream stream);
+        /**
+         * A new stream from the client: set its handler and return true to accept it (the SYN_REPLY follows at
+         * once, before anything written from other threads), or false to refuse it with RST_STREAM and no reply,
+         * as kubelet's streaming server refuses a stream whose headers it cannot use.
+         */
+        boolean streamOpened(SpdyStream stream);
 
         /** The connection is gone (client vanished, or we closed it). */
         void sessionClosed();
@@ -77,8 +82,12 @@ final class SpdySession extends ChannelInboundHandlerAdapter {
             if (msg instanceof SpdySynStreamFrame syn) {
                 SpdyStream s = new SpdyStream(this, syn.streamId(), syn.headers());
                 streams.put(syn.streamId(), s);
+                if (!listener.streamOpened(s)) {
+                    streams.remove(syn.streamId());
+                    s.reset();
+                    return;
+                }
                 ctx.writeAndFlush(new DefaultSpdySynReplyFrame(syn.streamId()));
-                listener.streamOpened(s);
                 if (syn.isLast()) {
                     s.onRemoteClosed();
                 }

@@ -12,14 +12,17 @@ class ProtocolFormatsTest {
     @Test
     void exitStatusesAreKubernetesStatusObjects() {
         assertThat(ExitStatus.success().json()).isEqualTo("{\"metadata\":{},\"status\":\"Success\"}");
-        assertThat(ExitStatus.exited(0).json()).isEqualTo(ExitStatus.success().json());
-        assertThat(ExitStatus.exited(3).json()).isEqualTo("{\"metadata\":{},\"status\":\"Failure\",\"message\":"
-                + "\"command terminated with non-zero exit code: exit status 3\",\"reason\":\"NonZeroExitCode\","
+        assertThat(ExitStatus.exited(0, List.of("true")).json()).isEqualTo(ExitStatus.success().json());
+        // containerd 1.6 sends, for the same exec (read from it by SpdystreamClientE2eTest):
+        assertThat(ExitStatus.exited(3, List.of("sh", "-c", "echo err >&2; exit 3")).json()).isEqualTo(
+                "{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with non-zero exit code:"
+                + " error executing command [sh -c echo err \\u003e\\u00262; exit 3], exit code 3\","
+                + "\"reason\":\"NonZeroExitCode\","
                 + "\"details\":{\"causes\":[{\"reason\":\"ExitCode\",\"message\":\"3\"}]}}");
         assertThat(ExitStatus.error("bad \"quote\"\n").json()).contains("\"reason\":\"InternalError\"",
                 "bad \\\"quote\\\"\\n", "\"code\":500");
         assertThat(ExitStatus.success().legacyText()).isEmpty();
-        assertThat(ExitStatus.exited(3).legacyText()).contains("exit code");
+        assertThat(ExitStatus.exited(3, List.of("false")).legacyText()).contains("exit code");
     }
 
     @Test

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** One CRI runtime under benchmark: its socket, the processes that make it up, and how to stop it. */
-interface BenchTarget extends AutoCloseable {
+public interface BenchTarget extends AutoCloseable {
     /** {@code jcri} or {@code containerd}. */
     String name();
 

@@ -5,6 +5,10 @@ import io.jcri.cri.v1.RuntimeServiceGrpc;
 import io.jcri.cri.v1.VersionRequest;
 import io.jcri.e2e.harness.CriEndpoint;
 import io.jcri.e2e.harness.Deadline;
+import io.jcri.image.testkit.ManifestFormat;
+import io.jcri.image.testkit.TestImageBuilder;
+import io.jcri.image.testkit.TestLayers;
+import io.jcri.image.testkit.TestRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +23,17 @@ import java.util.concurrent.TimeUnit;
  * clamped (this machine cannot lower oom_score_adj), cgroupfs, netns mounts under the state directory, the same
  * CNI plugins as jcri.
  */
-final class ContainerdTarget implements BenchTarget {
+public final class ContainerdTarget implements BenchTarget {
     static final Path BINARY = Path.of("/usr/bin/containerd");
+    /** The sandbox image's entrypoint: a pause that ends on SIGTERM, as registry.k8s.io/pause does. */
+    static final String PAUSE_SCRIPT = "trap 'exit 0' TERM INT; sleep 2147483647 & wait";
+
+    /** Pushes the sandbox ("pause") image containerd needs (busybox running {@link #PAUSE_SCRIPT}); returns its reference. */
+    public static String pushSandboxImage(TestRegistry registry, String repository) throws IOException {
+        TestImageBuilder.image().layer(TestLayers.busybox()).entrypoint("sh", "-c", PAUSE_SCRIPT)
+                .push(registry, repository, "1.0", ManifestFormat.OCI);
+        return registry.host() + "/" + repository + ":1.0";
+    }
 
     private final Path base;
     private final Path socket;
@@ -78,7 +91,7 @@ final class ContainerdTarget implements BenchTarget {
     }
 
     /** Writes the config and hosts.toml (the registry as plain HTTP) under {@code base} and starts containerd. */
-    static ContainerdTarget start(Path base, String registryHost, String sandboxImage, Path cniConfDir,
+    public static ContainerdTarget start(Path base, String registryHost, String sandboxImage, Path cniConfDir,
                                   String cgroupParent) throws IOException {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " missing: apt-get install containerd runc");
@@ -121,7 +134,7 @@ final class ContainerdTarget implements BenchTarget {
         }
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(base.resolve("containerd.log"));
         } catch (IOException e) {
@@ -156,7 +169,7 @@ final class ContainerdTarget implements BenchTarget {
         return process.pid();
     }
 
-    List<Long> shimPids() {
+    public List<Long> shimPids() {
         String address = socket.toString();
         return Procs.find(args -> args.get(0).contains("containerd-shim") && args.contains(address));
     }
@@ -167,7 +180,7 @@ final class ContainerdTarget implements BenchTarget {
         List<Long> shims = shimPids();
         // one shim per pod; its first child is the sandbox's init (the pause process); containers are siblings
         return Procs.find(args -> args.size() >= 3 && args.get(0).equals("sh")
-                        && args.get(2).equals(SideBySide.PAUSE_SCRIPT))
+                        && args.get(2).equals(PAUSE_SCRIPT))
                 .stream().filter(pid -> shims.contains(Procs.parentPid(pid))).toList();
     }
 

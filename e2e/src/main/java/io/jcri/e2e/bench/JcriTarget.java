@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The jcri daemon (java -jar jcri.jar) with a CNI bridge network and the loopback registry as plain HTTP. */
-final class JcriTarget implements BenchTarget {
+public final class JcriTarget implements BenchTarget {
     private final Path base;
     private final JcriDaemon daemon;
     private final String cgroupParent;
@@ -22,7 +22,7 @@ final class JcriTarget implements BenchTarget {
     }
 
     /** Writes the config (registry, CNI conf dir) under {@code base} and starts the daemon there. */
-    static JcriTarget start(Path base, String registryHost, Path cniConfDir, String cgroupParent) throws IOException {
+    public static JcriTarget start(Path base, String registryHost, Path cniConfDir, String cgroupParent) throws IOException {
         Files.createDirectories(base);
         Path config = base.resolve("jcri.toml");
         Files.writeString(config, """
@@ -93,7 +93,7 @@ final class JcriTarget implements BenchTarget {
         return daemon.daemonPid();
     }
 
-    String log() {
+    public String log() {
         return daemon.log();
     }
 

@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Kubelet-shaped pod and container requests for one target, and the book of what it created so teardown can
  * remove whatever a failed scenario left.
  */
-final class Pods {
-    record Pod(String id, PodSandboxConfig config) {
+public final class Pods {
+    public record Pod(String id, PodSandboxConfig config) {
     }
 
     private static final AtomicLong SEQ = new AtomicLong();
@@ -40,17 +40,17 @@ final class Pods {
     private final String image;
     private final Set<String> live = ConcurrentHashMap.newKeySet();
 
-    Pods(BenchTarget target, String image) {
+    public Pods(BenchTarget target, String image) {
         this.target = target;
         this.image = image;
     }
 
-    BenchTarget target() {
+    public BenchTarget target() {
         return target;
     }
 
     /** A pod config as kubelet sends it: uid label, log directory (created), per-pod cgroup parent. */
-    PodSandboxConfig config(String name) {
+    public PodSandboxConfig config(String name) {
         return config(name, false);
     }
 
@@ -58,7 +58,7 @@ final class Pods {
      * The same with {@code hostNetwork}: network namespace NODE, so the pod gets no network namespace of its own
      * (and, as from kubelet, no hostname).
      */
-    PodSandboxConfig config(String name, boolean hostNetwork) {
+    public PodSandboxConfig config(String name, boolean hostNetwork) {
         String uid = name + "-" + SEQ.incrementAndGet();
         Path logDir = target.logRoot().resolve(uid);
         try {
@@ -82,33 +82,33 @@ final class Pods {
                 .build();
     }
 
-    Pod run(PodSandboxConfig config) {
+    public Pod run(PodSandboxConfig config) {
         String id = target.cri().runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build())
                 .getPodSandboxId();
         live.add(id);
         return new Pod(id, config);
     }
 
-    Pod run(String name) {
+    public Pod run(String name) {
         return run(config(name));
     }
 
-    void stop(String podId) {
+    public void stop(String podId) {
         target.cri().runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
     }
 
-    void remove(String podId) {
+    public void remove(String podId) {
         target.cri().runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
         live.remove(podId);
     }
 
     /** Stop then remove, as kubelet does. */
-    void destroy(String podId) {
+    public void destroy(String podId) {
         stop(podId);
         remove(podId);
     }
 
-    ContainerConfig container(Pod pod, String name, String... command) {
+    public ContainerConfig container(Pod pod, String name, String... command) {
         try {
             Files.createDirectories(Path.of(pod.config().getLogDirectory(), name));
         } catch (IOException e) {
@@ -124,26 +124,26 @@ final class Pods {
                 .build();
     }
 
-    String create(Pod pod, ContainerConfig config) {
+    public String create(Pod pod, ContainerConfig config) {
         return target.cri().runtime().createContainer(CreateContainerRequest.newBuilder()
                 .setPodSandboxId(pod.id()).setSandboxConfig(pod.config()).setConfig(config).build()).getContainerId();
     }
 
-    void start(String ctr) {
+    public void start(String ctr) {
         target.cri().runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(ctr).build());
     }
 
-    void stopContainer(String ctr, long timeout) {
+    public void stopContainer(String ctr, long timeout) {
         target.cri().runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(ctr).setTimeout(timeout)
                 .build());
     }
 
-    void removeContainer(String ctr) {
+    public void removeContainer(String ctr) {
         target.cri().runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(ctr).build());
     }
 
     /** A pod with one running {@code sleep} container: what the multi-pod scenarios start. */
-    Pod podWithSleeper(String name) {
+    public Pod podWithSleeper(String name) {
         Pod pod = run(name);
         String ctr = create(pod, container(pod, "sleeper", "sleep", "3600"));
         start(ctr);
@@ -151,7 +151,7 @@ final class Pods {
     }
 
     /** Stops and removes every pod this book still lists; returns the failures as text. */
-    List<String> destroyAll() {
+    public List<String> destroyAll() {
         List<String> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         Parallel.forEach(8, live.stream().toList(), id -> {
             try {
@@ -163,7 +163,7 @@ final class Pods {
         return failures;
     }
 
-    int liveCount() {
+    public int liveCount() {
         return live.size();
     }
 }

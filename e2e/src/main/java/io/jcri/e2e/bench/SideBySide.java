@@ -46,7 +46,6 @@ final class SideBySide {
                    Path json, Path work, String tag) {
     }
 
-    static final String PAUSE_SCRIPT = "trap 'exit 0' TERM INT; sleep 2147483647 & wait";
     private static final String SIGTERM_SCRIPT = "trap 'exit 0' TERM; echo ready; while :; do sleep 0.1; done";
 
     private final Options o;
@@ -120,9 +119,7 @@ final class SideBySide {
         TestImageBuilder.image().layer(TestLayers.busybox()).cmd("sh")
                 .push(registry, "bench/busybox", "1.0", ManifestFormat.OCI);
         busybox = registry.host() + "/bench/busybox:1.0";
-        TestImageBuilder.image().layer(TestLayers.busybox()).entrypoint("sh", "-c", PAUSE_SCRIPT)
-                .push(registry, "bench/pause", "1.0", ManifestFormat.OCI);
-        pause = registry.host() + "/bench/pause:1.0";
+        pause = ContainerdTarget.pushSandboxImage(registry, "bench/pause");
         if (o.scenarios().contains(3)) {
             long t0 = System.nanoTime();
             TestLayers.bigImage(o.bigImageBytes(), o.bigImageLayers(), 42)

@@ -45,7 +45,7 @@ public final class JcriDaemon implements AutoCloseable {
     public static JcriDaemon start(Path base, String... extraArgs) {
         JcriDaemon d = launch(base, extraArgs);
         try {
-            d.awaitServing(Duration.ofSeconds(30));
+            d.awaitServing(Duration.ofSeconds(60)); // generous: CI machines and shared test hosts are often loaded
         } catch (RuntimeException | Error e) {
             d.close();
             throw e;

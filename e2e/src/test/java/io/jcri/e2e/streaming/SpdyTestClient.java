@@ -42,7 +42,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The client side of Kubernetes' SPDY/3.1 streaming (what client-go's spdy round tripper and spdystream do),
  * enough to drive the daemon: the upgrade request with X-Stream-Protocol-Version, client-opened streams with
- * headers, data and half-close.
+ * headers, data and half-close. It is as strict as spdystream: {@link SpdystreamFrameCheck} fails the connection on
+ * any frame spdystream's framer would refuse, the 101 must carry the headers client-go checks, and DATA on a stream
+ * not yet replied to (which spdystream silently drops) is an error. For what spdystream itself cannot express
+ * (stalling, vanishing), the Go client is in {@link GoSpdyClient}.
  */
 final class SpdyTestClient implements AutoCloseable {
     static final EventLoopGroup GROUP = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -98,7 +101,8 @@ final class SpdyTestClient implements AutoCloseable {
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 FullHttpResponse r = (FullHttpResponse) msg;
                 if (r.status().code() == 101) {
-                    ctx.pipeline().addAfter("http", "spdy", new SpdyFrameCodec(SpdyVersion.SPDY_3_1, 64 * 1024, 16 * 1024, 6, 15, 8));
+                    ctx.pipeline().addAfter("http", "spdystream-check", new SpdystreamFrameCheck(client));
+                    ctx.pipeline().addAfter("spdystream-check", "spdy", new SpdyFrameCodec(SpdyVersion.SPDY_3_1, 64 * 1024, 16 * 1024, 6, 15, 8));
                     ctx.pipeline().addAfter("spdy", "session", client.new Session());
                     ctx.pipeline().remove("agg");
                     ctx.pipeline().remove("http");
@@ -116,11 +120,27 @@ final class SpdyTestClient implements AutoCloseable {
                 ch.close();
                 return new Upgrade(r.status().code(), protocol, body, null);
             }
+            // client-go's SpdyRoundTripper refuses a 101 without these
+            String connection = r.headers().get(HttpHeaderNames.CONNECTION, "");
+            String upgrade = r.headers().get(HttpHeaderNames.UPGRADE, "");
+            if (!connection.toLowerCase().contains("upgrade") || !upgrade.equalsIgnoreCase("SPDY/3.1")) {
+                ch.close();
+                throw new IllegalStateException("101 without Connection: Upgrade / Upgrade: SPDY/3.1: " + r.headers());
+            }
             ch.closeFuture().addListener(f -> client.closed.complete(null));
             return new Upgrade(101, protocol, body, client);
         } finally {
             r.release();
         }
+    }
+
+    /** Fails the connection: spdystream could not go on after what the server sent. */
+    void protocolError(Throwable t) {
+        closed.completeExceptionally(t);
+        streams.values().forEach(s -> {
+            s.replied.completeExceptionally(t);
+            s.finished.completeExceptionally(t);
+        });
     }
 
     /** Opens a stream with the given headers (names lower-case, as spdystream sends them). */
@@ -220,7 +240,11 @@ final class SpdyTestClient implements AutoCloseable {
                     }
                 } else if (msg instanceof SpdyDataFrame d) {
                     Stream s = streams.get(d.streamId());
-                    if (s != null) {
+                    if (s != null && !s.replied.isDone()) {
+                        protocolError(new IllegalStateException("DATA on stream " + s.id + " before its SYN_REPLY"
+                                + " (spdystream drops it)"));
+                        ctx.close();
+                    } else if (s != null) {
                         s.data(d.content());
                         if (d.isLast()) {
                             s.finished.complete(null);
