@@ -139,6 +139,18 @@ class DaemonRpcTest {
     }
 
     @Test
+    void verboseStatusSaysWhyNoCniNetworkLoaded() throws Exception {
+        // containerd's keys: what operators read when NetworkReady is false
+        StatusResponse s = daemon.endpoint().runtime().status(StatusRequest.newBuilder().setVerbose(true).build());
+        assertThat(s.getInfoOrThrow("lastCNILoadStatus"))
+                .contains("no network config found in " + base.resolve("empty-net.d"));
+        JsonNode cni = new ObjectMapper().readTree(s.getInfoOrThrow("cniconfig"));
+        assertThat(cni.get("PluginConfDir").asText()).isEqualTo(base.resolve("empty-net.d").toString());
+        assertThat(cni.get("Networks")).singleElement()
+                .satisfies(n -> assertThat(n.at("/Config/Name").asText()).isEqualTo("cni-loopback"));
+    }
+
+    @Test
     void connectionsLogNoWarnings() {
         // crictl connects once per command and kubelet's probes every few seconds: a normal connection is silent
         for (int i = 0; i < 5; i++) {

@@ -23,6 +23,12 @@ public record Resources(Long cpuShares, Long cpuQuota, Long cpuPeriod, String cp
         unified = unified == null ? Map.of() : Map.copyOf(unified);
     }
 
+    /** The same limits with other memory and memory+swap limits (null: not set). */
+    public Resources withMemory(Long memoryLimit, Long memorySwapLimit) {
+        return new Resources(cpuShares, cpuQuota, cpuPeriod, cpusetCpus, cpusetMems, memoryLimit, memorySwapLimit,
+                pidsLimit, hugepageLimits, unified);
+    }
+
     public static Resources none() {
         return new Builder().build();
     }
