@@ -139,7 +139,7 @@ public final class PodSandboxStatusRpc {
     /**
      * containerd gives its pause process. jcri has none: the pod init of a shared-PID pod, else the longest
      * running container of the pod (each shares the pod's network, IPC and UTS namespaces), else 0; then
-     * {@code namespaces.network} names the pinned netns file (README, "Debugging a pod's network").
+     * {@code namespaces.network} names the pinned netns file (README, "What crictl inspect, inspectp and info show").
      */
     private long pid(Sandbox s) {
         long init = runtime.podInitPid(s.id());

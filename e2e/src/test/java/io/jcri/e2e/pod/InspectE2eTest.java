@@ -181,8 +181,8 @@ class InspectE2eTest extends PodE2eBase {
             assertThat(eth0.at("/IPConfigs/0/IP").asText()).isEqualTo(ip);
             assertThat(eth0.at("/IPConfigs/0/Gateway").asText()).isEqualTo(fx.subnetPrefix + ".1");
             assertThat(eth0.get("Sandbox").asText()).isEqualTo(netns.toString());
-            assertThat(run("nsenter", "--net=" + netns, "cat", "/sys/class/net/eth0/address").strip())
-                    .isEqualTo(eth0.get("Mac").asText());
+            assertThat(run("nsenter", "--net=" + netns, "ip", "-o", "link", "show", "eth0"))
+                    .contains("link/ether " + eth0.get("Mac").asText() + " ");
             assertThat(info.at("/cniResult/Interfaces/lo/IPConfigs/0/IP").asText()).isEqualTo("127.0.0.1");
             assertThat(info.at("/cniResult/Interfaces/" + fx.bridge + "/IPConfigs").isNull()).isTrue();
             assertThat(info.at("/cniResult/Routes/0/dst").asText()).isEqualTo("0.0.0.0/0");
