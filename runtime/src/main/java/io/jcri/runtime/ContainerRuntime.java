@@ -168,9 +168,10 @@ public final class ContainerRuntime implements AutoCloseable {
             undo.push(cgroup::destroy);
             // without this, CAP_MKNOD (in the default set) opens any device node of the host
             cgroup.restrictDevices(allowedDevices(spec));
-            cgroup.apply(spec.resources());
-            ContainerRecord r = new ContainerRecord(spec, ContainerStatus.CREATED, 0, 0, Instant.now(), null, null,
-                    null, false, true, parent);
+            Resources applied = withDefaultSwap(cgroup, spec.resources());
+            cgroup.apply(applied);
+            ContainerRecord r = new ContainerRecord(spec.withResources(applied), ContainerStatus.CREATED, 0, 0,
+                    Instant.now(), null, null, null, false, true, parent);
             store.save(r);
             undo.push(() -> store.remove(spec.id()));
             Container c = new Container(r, cgroup);
@@ -328,16 +329,74 @@ public final class ContainerRuntime implements AutoCloseable {
         return c.state();
     }
 
-    public void updateResources(String id, Resources resources) {
+    /**
+     * CRI UpdateContainerResources: applies the limits that are set (with containerd's swap default, see
+     * {@link #withDefaultSwap}) and returns what was applied.
+     */
+    public Resources updateResources(String id, Resources resources) {
         Container c = get(id);
         synchronized (c) {
-            c.cgroup.apply(resources);
-            c.record = new ContainerRecord(c.record.spec().withResources(resources), c.record.status(),
+            Resources applied = withDefaultSwap(c.cgroup, resources);
+            c.cgroup.apply(applied);
+            Resources before = c.record.spec().resources();
+            Resources recorded = applied.memoryLimitBytes() == null && applied.memorySwapLimitBytes() == null
+                    ? applied.withMemory(before.memoryLimitBytes(), before.memorySwapLimitBytes()) : applied;
+            c.record = new ContainerRecord(c.record.spec().withResources(recorded), c.record.status(),
                     c.record.pid(), c.record.pidStartTime(), c.record.createdAt(), c.record.startedAt(),
                     c.record.finishedAt(), c.record.exitCode(), c.record.oomKilled(), c.record.exitKnown(),
                     c.record.cgroupParent());
             store.save(c.record);
+            return applied;
         }
+    }
+
+    /**
+     * The cgroup limits in force as the runtime wrote them: the create request's, then each update's memory
+     * (with its swap default) and the last update's other fields.
+     */
+    public Resources appliedResources(String id) {
+        return get(id).record.spec().resources();
+    }
+
+    /**
+     * The container as an OCI runtime spec (config.json's JSON shape): what {@code crictl inspect} shows as
+     * {@code info.runtimeSpec} on containerd. See {@link OciSpecView}.
+     */
+    public Map<String, Object> ociSpec(String id) {
+        Container c = get(id);
+        ContainerRecord r = c.record;
+        ContainerSpec spec = r.spec();
+        PodNamespaces pod = null;
+        if (spec.podId() != null) {
+            try {
+                pod = pods.current(spec.podId());
+            } catch (RuntimeException e) {
+                // the pod's namespaces are gone: the view shows no paths for them
+            }
+        }
+        long targetPid = 0;
+        if (spec.namespaces().pid() == NamespaceMode.TARGET) {
+            Container target = containers.get(spec.namespaces().targetId());
+            targetPid = target == null ? 0 : target.record.pid();
+        }
+        CgroupFsView view = cgroupView(spec.security().privileged());
+        String parent = r.cgroupParent() != null ? r.cgroupParent() : options.cgroupParent();
+        return OciSpecView.render(spec, new OciSpecView.Facts(containerDir(id).resolve("rootfs"), pod, targetPid,
+                "/" + cgroups.containerPath(parent, id), view != null, view != null,
+                view != null && view.unified()));
+    }
+
+    /**
+     * containerd's CRI plugin (WithResources, 1.6 and 2.x): a memory limit without a memory+swap limit gets a
+     * memory+swap limit equal to it, so that the container does not swap, where the kernel accounts swap
+     * (v1 memory.memsw.*, v2 memory.swap.max; on v2 that is memory.swap.max 0). Measured on containerd 1.6.20
+     * here: a 64 MiB update reports memory_swap_limit_in_bytes 67108864 and memory.memsw.limit_in_bytes holds it.
+     */
+    static Resources withDefaultSwap(Cgroup cgroup, Resources r) {
+        Long memory = r.memoryLimitBytes();
+        Long swap = r.memorySwapLimitBytes();
+        if (memory == null || memory <= 0 || (swap != null && swap != 0) || !cgroup.accountsSwap()) return r;
+        return r.withMemory(memory, memory);
     }
 
     /** CRI ContainerStats: the container's cgroup statistics, with a timestamp. */

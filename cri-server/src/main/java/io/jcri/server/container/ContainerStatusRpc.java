@@ -8,7 +8,10 @@ import io.jcri.cri.v1.ContainerStatus;
 import io.jcri.cri.v1.ContainerStatusRequest;
 import io.jcri.cri.v1.ContainerStatusResponse;
 import io.jcri.cri.v1.ImageSpec;
+import io.jcri.image.ImageService;
+import io.jcri.image.metadata.ImageRecord;
 import io.jcri.runtime.ContainerRuntime;
+import io.jcri.server.inspect.GoJson;
 import io.jcri.server.store.Container;
 import io.jcri.server.store.ContainerStore;
 import java.time.Instant;
@@ -17,30 +20,57 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code ContainerStatus}: state, times, exit code and reason, image and image_ref (the image id, as
- * ImageService reports it), mounts, log path, labels and annotations as given. {@code verbose} adds containerd's
- * {@code info} object with {@code pid} and {@code sandboxID}, which operators script against.
+ * {@code ContainerStatus}: state, times, exit code and reason, image, mounts, log path, labels and annotations as
+ * given, and the resources in force. As containerd: {@code image_ref} is the image's repo digest
+ * ({@code repo@sha256:<manifest digest>}, which kubelet copies into the pod's {@code imageID}) and only the image
+ * id when the image has none (or is gone), {@code image_id} the image id, {@code image} the image's first tag.
+ * {@code verbose} adds containerd's {@code info} object: {@code sandboxID}, {@code pid} (the container's init
+ * as seen from the host, what {@code nsenter -t} takes), {@code runtimeSpec} (what the runtime applied, in the
+ * OCI spec's shape), {@code config} (the CRI ContainerConfig as containerd prints it), {@code runtimeType},
+ * and jcri's {@code imageRef} and {@code logPath}.
  */
 public final class ContainerStatusRpc {
+    /** What containerd names the shim (io.containerd.runc.v2) there is: jcri runs containers itself. */
+    public static final String RUNTIME_TYPE = "io.jcri.runtime.v1";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ContainerStore containers;
     private final ContainerRuntime runtime;
+    private final ImageService images;
 
-    public ContainerStatusRpc(ContainerStore containers, ContainerRuntime runtime) {
+    public ContainerStatusRpc(ContainerStore containers, ContainerRuntime runtime, ImageService images) {
         this.containers = containers;
         this.runtime = runtime;
+        this.images = images;
     }
 
     public ContainerStatusResponse status(ContainerStatusRequest request) {
         Container c = containers.get(request.getContainerId());
         Optional<io.jcri.runtime.ContainerState> state = stateOf(runtime, c);
-        ContainerStatusResponse.Builder r = ContainerStatusResponse.newBuilder().setStatus(toStatus(c, state));
+        ContainerStatus.Builder status = toStatus(c, state).toBuilder();
+        String imageRef = c.imageId();
+        Optional<ImageRecord> image = images.status(c.imageId());
+        if (image.isPresent()) {
+            if (!image.get().repoTags().isEmpty()) {
+                status.setImage(ImageSpec.newBuilder().setImage(image.get().repoTags().get(0)));
+            }
+            if (!image.get().repoDigests().isEmpty()) {
+                imageRef = image.get().repoDigests().get(0);
+            }
+        }
+        status.setImageRef(imageRef);
+        appliedSwap(c).ifPresent(swap -> status.getResourcesBuilder().getLinuxBuilder()
+                .setMemorySwapLimitInBytes(swap));
+        ContainerStatusResponse.Builder r = ContainerStatusResponse.newBuilder().setStatus(status);
         if (request.getVerbose()) {
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("sandboxID", c.sandboxId());
             info.put("pid", state.map(io.jcri.runtime.ContainerState::pid).orElse(0L));
-            info.put("imageRef", c.imageId());
+            info.put("removing", false);
+            info.put("runtimeType", RUNTIME_TYPE);
+            info.put("config", GoJson.of(c.config()));
+            info.put("runtimeSpec", runtimeSpec(c));
+            info.put("imageRef", imageRef);
             info.put("logPath", c.logPath() == null ? "" : c.logPath().toString());
             try {
                 r.putInfo("info", JSON.writeValueAsString(info));
@@ -49,6 +79,30 @@ public final class ContainerStatusRpc {
             }
         }
         return r.build();
+    }
+
+    /**
+     * The memory+swap limit the runtime wrote when the request left it unset (containerd's default: equal to the
+     * memory limit), so that status shows what the kernel enforces, as containerd's does.
+     */
+    private Optional<Long> appliedSwap(Container c) {
+        if (c.config().getLinux().getResources().getMemorySwapLimitInBytes() != 0) {
+            return Optional.empty();
+        }
+        try {
+            Long swap = runtime.appliedResources(c.id()).memorySwapLimitBytes();
+            return swap == null || swap == 0 ? Optional.empty() : Optional.of(swap);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Object runtimeSpec(Container c) {
+        try {
+            return runtime.ociSpec(c.id());
+        } catch (RuntimeException e) {
+            return null; // the runtime no longer knows the container
+        }
     }
 
     public static Optional<io.jcri.runtime.ContainerState> stateOf(ContainerRuntime runtime, Container c) {

@@ -5,6 +5,7 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import io.jcri.server.grpc.RpcInstrumentation;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -46,6 +47,10 @@ public final class CriServer {
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
                 .executor(executor)
+                // grpc-netty sets SO_KEEPALIVE on every accepted channel; a unix socket has no such option, so
+                // netty warned "Unknown channel option 'SO_KEEPALIVE'" once per connection (crictl connects once
+                // per command, kubelet's probes every few seconds). null removes it from the child options.
+                .withChildOption(ChannelOption.SO_KEEPALIVE, null)
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES);
         for (BindableService service : services) {
             builder.addService(ServerInterceptors.intercept(service, instrumentation));

@@ -78,8 +78,11 @@ public final class PodNetwork {
         // cache before ADD: if the daemon dies half-way, DEL still knows what to undo
         cache.put(request.sandboxId(), entry);
         try {
-            runChain(loopback(), "ADD", env(request.sandboxId(), request.netns(), "lo", request.cniArgs()), null,
-                    JSON.createObjectNode());
+            ObjectNode lo = runChain(loopback(), "ADD", env(request.sandboxId(), request.netns(), "lo",
+                    request.cniArgs()), null, JSON.createObjectNode());
+            if (lo != null) {
+                entry.set("loopbackResult", lo);
+            }
             ObjectNode result = runChain(conflist, "ADD", env(request.sandboxId(), request.netns(), POD_INTERFACE,
                     request.cniArgs()), null, runtimeConfig);
             if (result == null) {
@@ -135,6 +138,30 @@ public final class PodNetwork {
     public Optional<CniResult> cachedResult(String sandboxId) {
         return cache.get(sandboxId).filter(e -> e.get("result") instanceof ObjectNode)
                 .map(e -> new CniResult((ObjectNode) e.get("result")));
+    }
+
+    /** {@code crictl info}'s {@code cniconfig}: the network config as loaded now, in containerd's shape. */
+    public Map<String, Object> configInfo() {
+        CniConfigLoader.Loaded loaded = CniConfigLoader.load(confDir);
+        return CniInfo.config(locator.binDirs(), confDir, loopback(), loaded.network().orElse(null));
+    }
+
+    /** {@code crictl info}'s {@code lastCNILoadStatus}: "OK", or why no pod can get a network now. */
+    public String loadStatus() {
+        Readiness r = readiness();
+        return r.ready() ? "OK" : r.message();
+    }
+
+    /** {@code crictl inspectp}'s {@code cniResult}: the cached ADD results of a sandbox in containerd's shape. */
+    public Optional<Map<String, Object>> resultInfo(String sandboxId) {
+        return cache.get(sandboxId).filter(e -> e.get("result") instanceof ObjectNode).map(e -> {
+            List<JsonNode> results = new ArrayList<>();
+            if (e.get("loopbackResult") instanceof ObjectNode lo) {
+                results.add(lo);
+            }
+            results.add(e.get("result"));
+            return CniInfo.result(results);
+        });
     }
 
     private ObjectNode runChain(ObjectNode conflist, String command, Map<String, String> env, JsonNode prevResult,

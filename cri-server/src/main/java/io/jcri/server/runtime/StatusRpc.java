@@ -12,6 +12,7 @@ import io.jcri.cri.v1.StatusRequest;
 import io.jcri.cri.v1.StatusResponse;
 import io.jcri.server.BuildInfo;
 import io.jcri.server.config.JcriConfig;
+import io.jcri.server.network.PodNetwork;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,9 @@ import java.util.Map;
 
 /**
  * {@code Status}: the RuntimeReady and NetworkReady conditions; with {@code verbose}, the effective
- * configuration as JSON under {@code config} (what {@code crictl info} prints and people paste into bug reports).
+ * configuration as JSON under {@code config} (what {@code crictl info} prints and people paste into bug reports),
+ * and, under containerd's keys, the CNI network config as loaded ({@code cniconfig}) and {@code lastCNILoadStatus}
+ * ("OK" or why no pod can get a network: what operators read when NetworkReady is false).
  */
 public final class StatusRpc {
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -28,11 +31,13 @@ public final class StatusRpc {
     private final JcriConfig config;
     private final RuntimeSettings settings;
     private final List<ConditionProbe> probes;
+    private final PodNetwork network;
 
-    public StatusRpc(JcriConfig config, RuntimeSettings settings, List<ConditionProbe> probes) {
+    public StatusRpc(JcriConfig config, RuntimeSettings settings, List<ConditionProbe> probes, PodNetwork network) {
         this.config = config;
         this.settings = settings;
         this.probes = List.copyOf(probes);
+        this.network = network;
     }
 
     public StatusResponse status(StatusRequest request) {
@@ -56,6 +61,8 @@ public final class StatusRpc {
             info.put("config", JSON.writeValueAsString(config));
             info.put("runtimeConfig", JSON.writeValueAsString(Map.of("podCIDR", settings.podCidr())));
             info.put("version", JSON.writeValueAsString(BuildInfo.version()));
+            info.put("cniconfig", JSON.writeValueAsString(network.configInfo()));
+            info.put("lastCNILoadStatus", network.loadStatus());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render the configuration as JSON", e);
         }

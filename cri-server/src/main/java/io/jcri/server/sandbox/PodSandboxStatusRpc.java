@@ -15,20 +15,40 @@ import io.jcri.runtime.PodNamespaces;
 import io.jcri.server.store.Sandbox;
 import io.jcri.server.store.SandboxState;
 import io.jcri.server.store.SandboxStore;
+import io.jcri.server.container.ContainerStatusRpc;
+import io.jcri.server.inspect.GoJson;
+import io.jcri.server.network.PodNetwork;
+import io.jcri.server.store.ContainerStore;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 
-/** {@code PodSandboxStatus}: state, creation time, IPs, namespaces, labels and annotations as given. */
+/**
+ * {@code PodSandboxStatus}: state, creation time, IPs, namespaces, labels and annotations as given. {@code verbose}
+ * adds containerd's {@code info} object where jcri has the same facts: {@code pid} (a process in the pod's
+ * namespaces, for {@code nsenter -t <pid> -n}), {@code cniResult} (go-cni's shape), {@code config} (the
+ * PodSandboxConfig as containerd prints it), {@code runtimeHandler}, {@code runtimeType},
+ * {@code netNamespaceClosed}; and jcri's own keys: the pinned namespace files ({@code namespaces}, usable with
+ * {@code nsenter --net=<file>} even when no process runs), {@code ips}, {@code dir}, {@code podResources}.
+ * containerd's {@code runtimeSpec}, {@code image}, {@code snapshotKey} and {@code processStatus} describe its
+ * pause container, which jcri does not have: they are left out rather than invented.
+ */
 public final class PodSandboxStatusRpc {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SandboxStore sandboxes;
+    private final ContainerStore containers;
     private final ContainerRuntime runtime;
+    private final PodNetwork network;
 
-    public PodSandboxStatusRpc(SandboxStore sandboxes, ContainerRuntime runtime) {
+    public PodSandboxStatusRpc(SandboxStore sandboxes, ContainerStore containers, ContainerRuntime runtime,
+                               PodNetwork network) {
         this.sandboxes = sandboxes;
+        this.containers = containers;
         this.runtime = runtime;
+        this.network = network;
     }
 
     public PodSandboxStatusResponse status(PodSandboxStatusRequest request) {
@@ -65,6 +85,14 @@ public final class PodSandboxStatusRpc {
 
     private String verbose(Sandbox s) {
         Map<String, Object> info = new LinkedHashMap<>();
+        info.put("pid", s.state() == SandboxState.READY ? pid(s) : 0L);
+        info.put("netNamespaceClosed", !s.hostNetwork() && s.state() != SandboxState.READY);
+        info.put("runtimeHandler", s.runtimeHandler());
+        info.put("runtimeType", ContainerStatusRpc.RUNTIME_TYPE);
+        info.put("config", GoJson.of(s.config()));
+        if (!s.hostNetwork()) {
+            network.resultInfo(s.id()).ifPresent(r -> info.put("cniResult", r));
+        }
         info.put("sandboxID", s.id());
         info.put("hostNetwork", s.hostNetwork());
         info.put("ips", s.ips());
@@ -106,5 +134,25 @@ public final class PodSandboxStatusRpc {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * containerd gives its pause process. jcri has none: the pod init of a shared-PID pod, else the longest
+     * running container of the pod (each shares the pod's network, IPC and UTS namespaces), else 0; then
+     * {@code namespaces.network} names the pinned netns file (README, "What crictl inspect, inspectp and info show").
+     */
+    private long pid(Sandbox s) {
+        long init = runtime.podInitPid(s.id());
+        if (init > 0) {
+            return init;
+        }
+        return containers.inSandbox(s.id()).stream()
+                .map(c -> ContainerStatusRpc.stateOf(runtime, c))
+                .flatMap(Optional::stream)
+                .filter(st -> st.status() == io.jcri.runtime.ContainerStatus.RUNNING && st.pid() > 0)
+                .min(Comparator.comparing(io.jcri.runtime.ContainerState::startedAt,
+                        Comparator.nullsLast(Comparator.naturalOrder())))
+                .map(io.jcri.runtime.ContainerState::pid)
+                .orElse(0L);
     }
 }

@@ -45,7 +45,8 @@ public final class JcriDaemon implements AutoCloseable {
     public static JcriDaemon start(Path base, String... extraArgs) {
         JcriDaemon d = launch(base, extraArgs);
         try {
-            d.awaitServing(Duration.ofSeconds(60)); // generous: CI machines and shared test hosts are often loaded
+            // a deadline, not a delay: a loaded CI machine (or six builds on two cores) needs more than 30 s
+            d.awaitServing(Duration.ofSeconds(120));
         } catch (RuntimeException | Error e) {
             d.close();
             throw e;

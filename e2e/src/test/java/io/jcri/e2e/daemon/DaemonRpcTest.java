@@ -23,6 +23,7 @@ import io.jcri.cri.v1.StatusResponse;
 import io.jcri.cri.v1.UpdateRuntimeConfigRequest;
 import io.jcri.cri.v1.VersionRequest;
 import io.jcri.cri.v1.VersionResponse;
+import io.jcri.e2e.harness.CriEndpoint;
 import io.jcri.e2e.harness.JcriDaemon;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,6 +136,30 @@ class DaemonRpcTest {
         assertThat(config.get("state_dir").asText()).isEqualTo(base.resolve("d/state").toString());
         assertThat(config.get("socket").asText()).isEqualTo(daemon.socket().toString());
         assertThat(config.at("/cgroup/driver").asText()).isEqualTo("cgroupfs");
+    }
+
+    @Test
+    void verboseStatusSaysWhyNoCniNetworkLoaded() throws Exception {
+        // containerd's keys: what operators read when NetworkReady is false
+        StatusResponse s = daemon.endpoint().runtime().status(StatusRequest.newBuilder().setVerbose(true).build());
+        assertThat(s.getInfoOrThrow("lastCNILoadStatus"))
+                .contains("no network config found in " + base.resolve("empty-net.d"));
+        JsonNode cni = new ObjectMapper().readTree(s.getInfoOrThrow("cniconfig"));
+        assertThat(cni.get("PluginConfDir").asText()).isEqualTo(base.resolve("empty-net.d").toString());
+        assertThat(cni.get("Networks")).singleElement()
+                .satisfies(n -> assertThat(n.at("/Config/Name").asText()).isEqualTo("cni-loopback"));
+    }
+
+    @Test
+    void connectionsLogNoWarnings() {
+        // crictl connects once per command and kubelet's probes every few seconds: a normal connection is silent
+        for (int i = 0; i < 5; i++) {
+            try (CriEndpoint cri = CriEndpoint.connect(daemon.socket())) {
+                cri.runtime().version(VersionRequest.getDefaultInstance());
+            }
+        }
+        daemon.endpoint().runtime().version(VersionRequest.getDefaultInstance());
+        assertThat(daemon.log()).doesNotContain("Unknown channel option").doesNotContain("SO_KEEPALIVE");
     }
 
     @Test

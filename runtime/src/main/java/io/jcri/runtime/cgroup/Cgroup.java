@@ -43,6 +43,9 @@ public interface Cgroup {
     /** Removes the cgroup (and any sub-cgroups), waiting a bounded time for dying processes to leave. */
     void destroy();
 
+    /** Whether the kernel accounts (and can limit) this cgroup's swap: v1 memory.memsw.*, v2 memory.swap.max. */
+    boolean accountsSwap();
+
     /** The directory in the main hierarchy (v2: the unified one; v1: the memory controller's). */
     Path path();
 }

@@ -37,6 +37,12 @@ public record Resources(Long cpuShares, Long cpuQuota, Long cpuPeriod, String cp
                 memorySwapLimitBytes, pidsLimit, Map.of(), unified);
     }
 
+    /** The same limits with other memory and memory+swap limits (null: not set). */
+    public Resources withMemory(Long memoryLimit, Long memorySwapLimit) {
+        return new Resources(cpuShares, cpuQuota, cpuPeriod, cpusetCpus, cpusetMems, memoryLimit, memorySwapLimit,
+                pidsLimit, hugepageLimits, unified);
+    }
+
     public static Resources none() {
         return new Builder().build();
     }

@@ -253,6 +253,12 @@ final class V1Cgroup implements Cgroup {
     }
 
     @Override
+    public boolean accountsSwap() {
+        Path memory = dirs.get("memory");
+        return memory != null && CgroupFiles.exists(memory, "memory.memsw.limit_in_bytes");
+    }
+
+    @Override
     public Path path() {
         return dirs.containsKey("memory") ? dirs.get("memory") : primary();
     }

@@ -264,6 +264,11 @@ final class V2Cgroup implements Cgroup {
     }
 
     @Override
+    public boolean accountsSwap() {
+        return CgroupFiles.exists(dir, "memory.swap.max");
+    }
+
+    @Override
     public Path path() {
         return dir;
     }
