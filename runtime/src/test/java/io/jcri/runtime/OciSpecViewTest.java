@@ -34,7 +34,7 @@ class OciSpecViewTest {
                 NamespaceSpec.podDefault(), security,
                 Resources.builder().memoryLimit(64 << 20).memorySwapLimit(64 << 20).cpuShares(512).pidsLimit(100)
                         .build(),
-                null, "ignored-in-a-pod", Path.of("/state/hosts"), Path.of("/state/resolv.conf"), null);
+                null, "ignored-in-a-pod", Path.of("/state/hosts"), Path.of("/state/resolv.conf"), null, List.of());
     }
 
     private JsonNode render(ContainerSpec spec) {
