@@ -19,8 +19,10 @@ import java.util.regex.Pattern;
  * A pod's sysctls (CRI {@code LinuxPodSandboxConfig.sysctls}): checked against the pod's namespaces as runc
  * checks a container's ({@code libcontainer/configs/validate}, {@code sysctl}), then written to /proc/sys by a
  * thread that is inside the pod's network and IPC namespaces, because /proc/sys/net and the IPC sysctls show
- * the namespaces of the task that opens them. Every container of the pod shares those namespaces, so this is
- * what containerd gets by putting the pod's sysctls into each container's OCI spec.
+ * the namespaces of the task that opens them. containerd puts the pod's sysctls into every container's OCI spec
+ * and runc writes them in that container's namespaces; a jcri container always joins its pod's network and IPC
+ * namespaces (the CRI has no per-container sysctls, and jcri takes a container's network and IPC modes from its
+ * pod, as kubelet always asks), so writing them once per pod reaches every container, also those created later.
  *
  * <p>Rules (runc's): {@code net.*} needs the pod's own network namespace; {@code kernel.msg*},
  * {@code kernel.sem}, {@code kernel.shm*} (the eight IPC ones) and {@code fs.mqueue.*} need its own IPC
