@@ -32,9 +32,12 @@ public final class PodHostname {
     private PodHostname() {
     }
 
-    /** Refuses a hostname the kernel or /etc/hostname cannot hold; an empty one is the node's. */
-    static void validate(String hostname) {
-        if (hostname.isEmpty()) {
+    /**
+     * Refuses a hostname the kernel or /etc/hostname cannot hold; an empty one is the node's. A host-network pod
+     * may also carry the node's own hostname as it is (kubelet sends it), whatever the node was named.
+     */
+    static void validate(String hostname, boolean hostNetwork) {
+        if (hostname.isEmpty() || (hostNetwork && hostname.equals(node()))) {
             return;
         }
         int bytes = hostname.getBytes(StandardCharsets.UTF_8).length;

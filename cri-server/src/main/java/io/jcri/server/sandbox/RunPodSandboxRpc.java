@@ -119,7 +119,7 @@ public final class RunPodSandboxRpc {
         if (ns.getNetwork() == NamespaceMode.TARGET || ns.getIpc() == NamespaceMode.TARGET) {
             throw CriException.invalidArgument("RunPodSandbox: network and ipc namespaces cannot be TARGET");
         }
-        PodHostname.validate(config.getHostname());
+        PodHostname.validate(config.getHostname(), ns.getNetwork() == NamespaceMode.NODE);
         DnsConfigCheck.validate(config.getDnsConfig());
         try {
             PodSysctls.check(config.getLinux().getSysctlsMap(), NamespaceModes.toRuntime(ns.getNetwork()),

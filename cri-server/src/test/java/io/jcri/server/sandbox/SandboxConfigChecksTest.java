@@ -16,29 +16,35 @@ class SandboxConfigChecksTest {
     void hostnamesTheKernelAndEtcHostnameCanHoldAreAccepted() {
         for (String ok : new String[] {"", "web-1", "a", "Node1.Example.COM", "x".repeat(63),
                 "a".repeat(31) + "." + "b".repeat(32)}) {
-            assertThatCode(() -> PodHostname.validate(ok)).doesNotThrowAnyException();
+            assertThatCode(() -> PodHostname.validate(ok, false)).doesNotThrowAnyException();
         }
     }
 
     @Test
     void badHostnamesAreInvalidArgumentsThatSayWhy() {
-        assertRefused(() -> PodHostname.validate("a".repeat(32) + "." + "b".repeat(32)), "is 65 bytes");
-        assertRefused(() -> PodHostname.validate("h".repeat(1 << 20)), "is 1048576 bytes");
+        assertRefused(() -> PodHostname.validate("a".repeat(32) + "." + "b".repeat(32), false), "is 65 bytes");
+        assertRefused(() -> PodHostname.validate("h".repeat(1 << 20), false), "is 1048576 bytes");
         for (String bad : new String[] {"a\nb", "evil\n", "a b", "bad_name", "-x", "x-", "a..b", ".a", "a.", "ü",
                 "a\0b", "x".repeat(64)}) {
             if (bad.length() == 64) {
-                assertRefused(() -> PodHostname.validate(bad), "not an RFC 1123 host name"); // a 64-char label
+                assertRefused(() -> PodHostname.validate(bad, false), "not an RFC 1123 host name"); // a 64-char label
                 continue;
             }
-            assertRefused(() -> PodHostname.validate(bad), "hostname");
+            assertRefused(() -> PodHostname.validate(bad, false), "hostname");
         }
-        CriException e = (CriException) catchIt(() -> PodHostname.validate("a\nb"));
+        CriException e = (CriException) catchIt(() -> PodHostname.validate("a\nb", false));
         assertThat(e.getMessage()).contains("\"a\\nb\"").doesNotContain("\n");
     }
 
     @Test
+    void aHostNetworkPodMayCarryTheNodesHostnameAsItIs() {
+        assertThatCode(() -> PodHostname.validate(PodHostname.node(), true)).doesNotThrowAnyException();
+        assertRefused(() -> PodHostname.validate("evil\n", true), "hostname");
+    }
+
+    @Test
     void aHostnameQuotedInAnErrorIsCut() {
-        CriException e = (CriException) catchIt(() -> PodHostname.validate("h".repeat(1 << 20)));
+        CriException e = (CriException) catchIt(() -> PodHostname.validate("h".repeat(1 << 20), false));
         assertThat(e.getMessage().length()).isLessThan(400);
     }
 
