@@ -6,6 +6,7 @@ import io.jcri.cri.v1.Mount;
 import io.jcri.cri.v1.NamespaceOption;
 import io.jcri.image.metadata.ImageRecord;
 import io.jcri.runtime.ContainerSpec;
+import io.jcri.runtime.HostMounts;
 import io.jcri.runtime.MountSpec;
 import io.jcri.runtime.NamespaceSpec;
 import io.jcri.runtime.ProcessSpec;
@@ -88,6 +89,13 @@ public final class ContainerSpecFactory {
                 case PROPAGATION_BIDIRECTIONAL -> MountSpec.Propagation.BIDIRECTIONAL;
                 default -> MountSpec.Propagation.PRIVATE;
             };
+            // containerd's ensureShared/ensureSharedOrSlave; containerd answers UNKNOWN (a plain error), jcri
+            // FAILED_PRECONDITION: the request is well formed, the node's mount of the source is not ready for it
+            String propagationProblem = HostMounts.propagationProblem(host, propagation);
+            if (propagationProblem != null) {
+                throw CriException.failedPrecondition("CreateContainer: mount of " + m.getContainerPath() + " with "
+                        + m.getPropagation() + ": " + propagationProblem);
+            }
             if (m.getRecursiveReadOnly() && !m.getReadonly()) {
                 throw CriException.invalidArgument("CreateContainer: mount of " + m.getContainerPath()
                         + " asks for recursive_read_only without readonly");

@@ -11,6 +11,7 @@ import io.jcri.runtime.ContainerRuntime;
 import io.jcri.runtime.PodNamespaces;
 import io.jcri.runtime.PodSpec;
 import io.jcri.runtime.launch.Undo;
+import io.jcri.runtime.pod.PodSysctls;
 import io.jcri.cri.v1.ContainerEventType;
 import io.jcri.server.events.ContainerEvents;
 import io.jcri.server.grpc.CriException;
@@ -68,14 +69,15 @@ public final class RunPodSandboxRpc {
             undo.push(() -> sandboxes.releaseName(sandbox.fullName(), id));
             NamespaceOption ns = config.getLinux().getSecurityContext().getNamespaceOptions();
             boolean hostNetwork = ns.getNetwork() == NamespaceMode.NODE;
-            String hostname = SandboxFiles.podHostname(config, hostNetwork);
+            String hostname = PodHostname.of(config);
             undo.push(() -> SandboxDirs.delete(sandbox.dir()));
             SandboxFiles.write(sandbox.dir(), config, hostname);
 
             // a shared-PID pod's init is accounted in the pod's cgroup parent, like its containers
             PodNamespaces namespaces = runtime.createPodNamespaces(new PodSpec(id, hostname,
                     NamespaceModes.toRuntime(ns.getNetwork()), NamespaceModes.toRuntime(ns.getPid()),
-                    NamespaceModes.toRuntime(ns.getIpc()), config.getLinux().getCgroupParent()));
+                    NamespaceModes.toRuntime(ns.getIpc()), config.getLinux().getCgroupParent(),
+                    config.getLinux().getSysctlsMap()));
             undo.push(() -> runtime.removePodNamespaces(id));
 
             List<String> ips = List.of();
@@ -116,6 +118,14 @@ public final class RunPodSandboxRpc {
         NamespaceOption ns = config.getLinux().getSecurityContext().getNamespaceOptions();
         if (ns.getNetwork() == NamespaceMode.TARGET || ns.getIpc() == NamespaceMode.TARGET) {
             throw CriException.invalidArgument("RunPodSandbox: network and ipc namespaces cannot be TARGET");
+        }
+        PodHostname.validate(config.getHostname(), ns.getNetwork() == NamespaceMode.NODE);
+        DnsConfigCheck.validate(config.getDnsConfig());
+        try {
+            PodSysctls.check(config.getLinux().getSysctlsMap(), NamespaceModes.toRuntime(ns.getNetwork()),
+                    NamespaceModes.toRuntime(ns.getIpc()));
+        } catch (IllegalArgumentException e) {
+            throw CriException.invalidArgument("RunPodSandbox: linux.sysctls: " + e.getMessage());
         }
     }
 

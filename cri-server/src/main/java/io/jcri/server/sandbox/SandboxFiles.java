@@ -3,7 +3,6 @@ package io.jcri.server.sandbox;
 import io.jcri.cri.v1.DNSConfig;
 import io.jcri.cri.v1.PodSandboxConfig;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,14 +29,6 @@ public final class SandboxFiles {
         return dir.resolve("resolv.conf");
     }
 
-    /** The pod's hostname: the config's, else (host network) the node's. */
-    static String podHostname(PodSandboxConfig config, boolean hostNetwork) throws IOException {
-        if (hostNetwork || config.getHostname().isEmpty()) {
-            return hostNetwork ? InetAddress.getLocalHost().getHostName() : config.getMetadata().getName();
-        }
-        return config.getHostname();
-    }
-
     static void write(Path dir, PodSandboxConfig config, String hostname) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(hostname(dir), hostname + "\n");
@@ -52,7 +43,10 @@ public final class SandboxFiles {
         Files.writeString(resolvConf(dir), resolvConf(config.getDnsConfig()));
     }
 
-    /** The DNS config as resolv.conf; the node's own resolv.conf when the pod gives none. */
+    /**
+     * The DNS config as resolv.conf (as containerd's {@code parseDNSOptions}: search, nameserver lines, options);
+     * the node's own resolv.conf when the pod gives none. Entries were checked by {@link DnsConfigCheck}.
+     */
     static String resolvConf(DNSConfig dns) throws IOException {
         if (dns.getServersCount() == 0 && dns.getSearchesCount() == 0 && dns.getOptionsCount() == 0) {
             return Files.isRegularFile(HOST_RESOLV_CONF) ? Files.readString(HOST_RESOLV_CONF) : "";

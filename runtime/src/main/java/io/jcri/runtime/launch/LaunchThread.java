@@ -70,6 +70,7 @@ final class LaunchThread implements Runnable {
             if (cgroup != null && !gated) cgroup.addThread(Native.gettid());
             int rc = ns.enter();
             if (rc < 0) throw new NativeException("enter namespaces", -rc);
+            rootfs.cloneBidirectionalSources();
             rootfs.mountRootfs();
             if (!fallback) mountProc();
             rootfs.mountDevAndSys();
@@ -96,6 +97,8 @@ final class LaunchThread implements Runnable {
             pid = spawn.spawnedPid;
         } catch (Throwable t) {
             error = t;
+        } finally {
+            rootfs.closeClones();
         }
     }
 

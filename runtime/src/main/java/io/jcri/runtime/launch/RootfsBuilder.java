@@ -31,6 +31,8 @@ final class RootfsBuilder {
     private final List<MountSpec> mounts;
     private final String cwd;
     private final List<DeviceSpec> devices;
+    /** Per mount: the fd of its source's detached clone (bidirectional mounts), else -1. */
+    private final int[] clones;
 
     RootfsBuilder(Path rootfs, List<Path> lowerDirs, Path upperDir, Path workDir, List<EtcFile> etcFiles,
                   List<MountSpec> mounts, String cwd, List<DeviceSpec> devices) {
@@ -42,6 +44,39 @@ final class RootfsBuilder {
         this.etcFiles = etcFiles;
         this.mounts = mounts;
         this.cwd = cwd;
+        this.clones = new int[mounts.size()];
+        java.util.Arrays.fill(clones, -1);
+    }
+
+    /**
+     * Clones the source of every bidirectional mount (open_tree OPEN_TREE_CLONE, recursive) while the thread's new
+     * mount namespace is still an exact copy of the host's: a clone of a shared mount is a peer of the host's
+     * mount, so mounts made on either side propagate to the other. {@link #mountRootfs} then makes every other
+     * mount a slave, so nothing else the container mounts reaches the host, and the overlay's parent stays
+     * unshared, which pivot_root requires. runc gets there the other way round (rootfs propagation rshared when a
+     * mount is bidirectional, then its rootfsParentMountPrivate for pivot_root); the clone keeps the rest of the
+     * tree a slave, as for every other container.
+     */
+    void cloneBidirectionalSources() {
+        for (int i = 0; i < mounts.size(); i++) {
+            if (mounts.get(i).propagation() != MountSpec.Propagation.BIDIRECTIONAL) continue;
+            Pointer path = Native.cstring(mounts.get(i).hostPath().toString());
+            try {
+                clones[i] = (int) Native.check(Native.syscall(Sc.OPEN_TREE, -100 /* AT_FDCWD */, path.address(),
+                        Sc.OPEN_TREE_CLONE | Sc.O_CLOEXEC | Sc.AT_RECURSIVE, 0, 0, 0),
+                        "open_tree " + mounts.get(i).hostPath());
+            } finally {
+                Reference.reachabilityFence(path);
+            }
+        }
+    }
+
+    /** Closes the clones not moved into the rootfs (a failed launch); the kernel then frees them. */
+    void closeClones() {
+        for (int i = 0; i < clones.length; i++) {
+            if (clones[i] >= 0) Native.closeQuietly(clones[i]);
+            clones[i] = -1;
+        }
     }
 
     /** Mounts the overlay and prepares mount points; the launch thread then chdirs into {@link #rootfs}. */
@@ -130,11 +165,18 @@ final class RootfsBuilder {
             Path target = target(f.containerPath(), false);
             Native.mount(f.hostFile().toString(), target.toString(), null, Sc.MS_BIND, null);
         }
-        for (MountSpec m : mounts) {
+        for (int i = 0; i < mounts.size(); i++) {
+            MountSpec m = mounts.get(i);
             boolean dir = Files.isDirectory(m.hostPath());
             Path target = target(m.containerPath(), dir);
             String t = target.toString();
-            Native.mount(m.hostPath().toString(), t, null, Sc.MS_BIND | Sc.MS_REC, null);
+            if (clones[i] >= 0) {
+                moveClone(clones[i], t);
+                Native.closeQuietly(clones[i]);
+                clones[i] = -1;
+            } else {
+                Native.mount(m.hostPath().toString(), t, null, Sc.MS_BIND | Sc.MS_REC, null);
+            }
             if (m.readonly()) Native.mount("", t, null, Sc.MS_BIND | Sc.MS_REMOUNT | Sc.MS_RDONLY, null);
             if (m.recursiveReadOnly()) readOnlyRecursively(t);
             long propagation = switch (m.propagation()) {
@@ -149,6 +191,17 @@ final class RootfsBuilder {
     /** The configured device nodes, after every mount (as runc), so that no bind mount hides one. */
     void createDeviceNodes() throws IOException {
         DeviceNodes.create(rootfs, devices);
+    }
+
+    private static void moveClone(int fd, String target) {
+        Pointer empty = Native.cstring(""), to = Native.cstring(target);
+        try {
+            Native.check(Native.syscall(Sc.MOVE_MOUNT, fd, empty.address(), -100 /* AT_FDCWD */, to.address(),
+                    Sc.MOVE_MOUNT_F_EMPTY_PATH, 0), "move_mount " + target);
+        } finally {
+            Reference.reachabilityFence(empty);
+            Reference.reachabilityFence(to);
+        }
     }
 
     /** mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY) (kernel 5.12+): the bind mount and every mount below it. */

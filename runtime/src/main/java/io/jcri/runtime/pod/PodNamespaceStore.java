@@ -47,6 +47,8 @@ public final class PodNamespaceStore {
                     if (net && spec.hostname() != null && !spec.hostname().isEmpty())
                         Native.check(Native.C.sethostname(spec.hostname(), spec.hostname().getBytes().length),
                                 "sethostname");
+                    // this thread is in the new namespaces: the one place where /proc/sys shows the pod's
+                    PodSysctls.apply(spec.sysctls());
                     if (net) pin("net", dir);
                     if (net) pin("uts", dir);
                     if (ipc) pin("ipc", dir);

@@ -28,7 +28,7 @@ public final class Sc {
     public static final int F_SETFD = 2, FD_CLOEXEC = 1;
 
     // new mount API
-    public static final int FSOPEN_CLOEXEC = 1, FSMOUNT_CLOEXEC = 1, FSCONFIG_SET_FLAG = 0,
+    public static final int OPEN_TREE_CLONE = 1, FSOPEN_CLOEXEC = 1, FSMOUNT_CLOEXEC = 1, FSCONFIG_SET_FLAG = 0,
             FSCONFIG_SET_STRING = 1, FSCONFIG_SET_FD = 5, FSCONFIG_CMD_CREATE = 6, MOVE_MOUNT_F_EMPTY_PATH = 4,
             MOUNT_ATTR_RDONLY = 1, MOUNT_ATTR_NOSUID = 2, MOUNT_ATTR_NODEV = 4, MOUNT_ATTR_NOEXEC = 8,
             AT_RECURSIVE = 0x8000;
