@@ -35,6 +35,18 @@ final class Answers<T> {
         return containerd;
     }
 
+    /** That side's value, or its failure rethrown (for a step that needs what an earlier step made there). */
+    T of(Side side) throws Exception {
+        Outcome<T> o = side.name().equals("jcri") ? jcri : containerd;
+        if (!o.ok()) {
+            if (o.error() instanceof Exception e) {
+                throw e;
+            }
+            throw (Error) o.error();
+        }
+        return o.value();
+    }
+
     /** containerd's value: the expected one. A containerd failure here is a broken case, not a jcri difference. */
     T expected() {
         if (!containerd.ok()) {

@@ -28,7 +28,7 @@ record Outcome<T>(T value, Throwable error) {
     /** One line for a report and a failure message; a refusal's text is cut to a few hundred characters. */
     String describe() {
         if (error == null) {
-            return String.valueOf(value);
+            return cut(String.valueOf(value));
         }
         if (error instanceof StatusRuntimeException sre) {
             String d = sre.getStatus().getDescription();

@@ -100,8 +100,17 @@ final class Side {
         return new Pod(id, config);
     }
 
+    /**
+     * CreateContainer. As kubelet does, a container whose template sets no namespace options gets the pod's (the
+     * runtimes read the container's: containerd's default for an unset pid mode is POD, the pause process's).
+     */
     Ctr create(Pod pod, ContainerConfig.Builder template) {
-        ContainerConfig config = template.build();
+        ContainerConfig.Builder b = template.clone();
+        if (!b.getLinux().getSecurityContext().hasNamespaceOptions()) {
+            b.getLinuxBuilder().getSecurityContextBuilder().setNamespaceOptions(pod.config().getLinux()
+                    .getSecurityContext().getNamespaceOptions());
+        }
+        ContainerConfig config = b.build();
         try {
             Files.createDirectories(Path.of(pod.config().getLogDirectory()).resolve(config.getLogPath()).getParent());
         } catch (IOException e) {
