@@ -73,7 +73,7 @@ class SeccompDifferentialTest {
     static Stream<Arguments> profilePaths() {
         return Stream.of(Arguments.of("runtime/default"), Arguments.of("docker/default"),
                 Arguments.of("unconfined"), Arguments.of("localhost/PROFILE"), Arguments.of(""),
-                Arguments.of("localhost/does/not/exist.json"), Arguments.of("bogus-profile"));
+                Arguments.of("localhost//does/not/exist.json"), Arguments.of("bogus-profile"));
     }
 
     @ParameterizedTest
