@@ -1,5 +1,6 @@
 package io.jcri.e2e.bench;
 
+import io.jcri.e2e.harness.ProcTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -34,43 +35,14 @@ final class Procs {
         }
     }
 
-    /** The command line's arguments (NUL-separated in /proc), or an empty list if the process is gone. */
+    /** The command line's arguments, or an empty list if the process is gone. */
     static List<String> cmdline(long pid) {
-        try {
-            byte[] b = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-            List<String> args = new ArrayList<>();
-            int start = 0;
-            for (int i = 0; i < b.length; i++) {
-                if (b[i] == 0) {
-                    args.add(new String(b, start, i - start, StandardCharsets.UTF_8));
-                    start = i + 1;
-                }
-            }
-            if (start < b.length) {
-                args.add(new String(b, start, b.length - start, StandardCharsets.UTF_8));
-            }
-            return args;
-        } catch (IOException e) {
-            return List.of();
-        }
+        return ProcTable.cmdline(pid);
     }
 
     /** Every live process whose command line matches. */
     static List<Long> find(Predicate<List<String>> match) {
-        List<Long> pids = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString()
-                .chars().allMatch(Character::isDigit))) {
-            for (Path p : ds) {
-                long pid = Long.parseLong(p.getFileName().toString());
-                List<String> args = cmdline(pid);
-                if (!args.isEmpty() && match.test(args)) {
-                    pids.add(pid);
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot list /proc", e);
-        }
-        return pids;
+        return ProcTable.find(match);
     }
 
     /** The PIDs in a cgroup directory and every cgroup below it. */

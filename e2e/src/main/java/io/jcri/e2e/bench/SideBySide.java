@@ -14,6 +14,7 @@ import io.jcri.cri.v1.ListContainersRequest;
 import io.jcri.cri.v1.ListPodSandboxRequest;
 import io.jcri.cri.v1.PullImageRequest;
 import io.jcri.cri.v1.RemoveImageRequest;
+import io.jcri.e2e.harness.ContainerdDaemon;
 import io.jcri.e2e.harness.Deadline;
 import io.jcri.image.testkit.ManifestFormat;
 import io.jcri.image.testkit.TestImageBuilder;
@@ -119,7 +120,7 @@ final class SideBySide {
         TestImageBuilder.image().layer(TestLayers.busybox()).cmd("sh")
                 .push(registry, "bench/busybox", "1.0", ManifestFormat.OCI);
         busybox = registry.host() + "/bench/busybox:1.0";
-        pause = ContainerdTarget.pushSandboxImage(registry, "bench/pause");
+        pause = ContainerdDaemon.pushSandboxImage(registry, "bench/pause");
         if (o.scenarios().contains(3)) {
             long t0 = System.nanoTime();
             TestLayers.bigImage(o.bigImageBytes(), o.bigImageLayers(), 42)

@@ -15,6 +15,7 @@ import io.jcri.e2e.bench.BenchTarget;
 import io.jcri.e2e.bench.ContainerdTarget;
 import io.jcri.e2e.bench.JcriTarget;
 import io.jcri.e2e.bench.Pods;
+import io.jcri.e2e.harness.ContainerdDaemon;
 import io.jcri.e2e.harness.Deadline;
 import io.jcri.image.testkit.ManifestFormat;
 import io.jcri.image.testkit.TestImageBuilder;
@@ -65,7 +66,7 @@ class SpdystreamClientE2eTest {
         TestImageBuilder.image().layer(TestLayers.busybox()).cmd("sh")
                 .push(registry, "e2e/busybox", "1.0", ManifestFormat.OCI);
         String busybox = registry.host() + "/e2e/busybox:1.0";
-        String pause = ContainerdTarget.pushSandboxImage(registry, "e2e/pause");
+        String pause = ContainerdDaemon.pushSandboxImage(registry, "e2e/pause");
         String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
         int net = ThreadLocalRandom.current().nextInt(1, 254);
         for (String name : List.of("jcri", "containerd")) {
