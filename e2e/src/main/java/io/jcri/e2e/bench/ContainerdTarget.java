@@ -63,7 +63,7 @@ public final class ContainerdTarget implements BenchTarget {
         List<Long> shims = shimPids();
         // one shim per pod; its first child is the sandbox's init (the pause process); containers are siblings
         return Procs.find(args -> args.size() >= 3 && args.get(0).equals("sh")
-                        && args.get(2).equals(SideBySide.PAUSE_SCRIPT))
+                        && args.get(2).equals(ContainerdDaemon.PAUSE_SCRIPT))
                 .stream().filter(pid -> shims.contains(Procs.parentPid(pid))).toList();
     }
 
