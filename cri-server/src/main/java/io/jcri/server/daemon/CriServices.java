@@ -135,7 +135,7 @@ public final class CriServices implements AutoCloseable {
                 new ListPodSandboxRpc(sandboxes),
                 new CreateContainerRpc(sandboxes, containers, images, runtime,
                         new ContainerSpecFactory(List.of(root, state)), events),
-                new StartContainerRpc(containers, runtime, logs, events),
+                new StartContainerRpc(containers, runtime, logs, events, List.of(root, state)),
                 new StopContainerRpc(containers, lifecycle),
                 new RemoveContainerRpc(containers, lifecycle),
                 new ContainerStatusRpc(containers, runtime),

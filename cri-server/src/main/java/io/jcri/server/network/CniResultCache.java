@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.jcri.server.store.PrivateFiles;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
@@ -26,14 +27,9 @@ final class CniResultCache {
 
     void put(String sandboxId, ObjectNode entry) {
         try {
-            Files.createDirectories(dir);
-            Path file = file(sandboxId);
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(tmp, JSON.writeValueAsBytes(entry));
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // pod IPs and the pod's CNI arguments: root only, as the socket
+            PrivateFiles.directory(dir);
+            PrivateFiles.write(file(sandboxId), JSON.writeValueAsBytes(entry));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot cache the CNI result of " + sandboxId, e);
         }

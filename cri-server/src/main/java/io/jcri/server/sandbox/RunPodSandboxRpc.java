@@ -99,6 +99,7 @@ public final class RunPodSandboxRpc {
     }
 
     private static void validate(PodSandboxConfig config) {
+        io.jcri.server.validation.SandboxConfigChecks.check(config);
         PodSandboxMetadata m = config.getMetadata();
         List<String> missing = new ArrayList<>();
         if (m.getName().isEmpty()) {

@@ -7,15 +7,21 @@ import java.util.Optional;
 
 /** Every pod sandbox, persisted under {@code <root>/cri/sandboxes} so it survives a daemon restart. */
 public final class SandboxStore {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(SandboxStore.class.getName());
     private final JsonFiles<Sandbox.Record> files;
     private final EntityIndex<Sandbox> index = new EntityIndex<>("sandbox", Sandbox::id);
 
     public SandboxStore(Path dir) {
         this.files = new JsonFiles<>(dir, Sandbox.Record.class);
         for (Sandbox.Record r : files.readAll()) {
-            Sandbox s = Sandbox.fromRecord(r);
-            index.reserve(s.fullName(), s.id());
-            index.put(s);
+            try {
+                Sandbox s = Sandbox.fromRecord(r);
+                index.reserve(s.fullName(), s.id());
+                index.put(s);
+            } catch (RuntimeException e) {
+                // one broken record must not keep the daemon from starting or the others from being listed
+                LOG.warning("skipping the sandbox record " + r.id() + ": " + e.getMessage());
+            }
         }
     }
 
