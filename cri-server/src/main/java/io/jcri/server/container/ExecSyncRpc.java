@@ -50,6 +50,8 @@ public final class ExecSyncRpc {
             result = runtime.execSync(c.id(), process, timeout);
         } catch (IllegalStateException e) {
             throw CriException.failedPrecondition("ExecSync: " + e.getMessage());
+        } catch (io.jcri.runtime.sys.NativeException e) {
+            throw StartFailures.of("ExecSync", c.id(), e);
         }
         if (result.timedOut()) {
             throw new CriException(Status.Code.DEADLINE_EXCEEDED, "ExecSync: command "

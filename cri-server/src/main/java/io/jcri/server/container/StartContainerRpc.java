@@ -54,6 +54,8 @@ public final class StartContainerRpc {
                 io = runtime.start(c.id());
             } catch (IllegalStateException e) {
                 throw CriException.failedPrecondition("StartContainer: " + e.getMessage());
+            } catch (io.jcri.runtime.sys.NativeException e) {
+                throw StartFailures.of("StartContainer", c.id(), e);
             }
             ContainerMetrics.STARTS.inc();
             logs.attach(c, io);

@@ -47,6 +47,18 @@ final class CniResultCache {
         }
     }
 
+    java.util.List<String> ids() {
+        if (!Files.isDirectory(dir)) {
+            return java.util.List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
+                    .map(n -> n.substring(0, n.length() - ".json".length())).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
     void remove(String sandboxId) {
         try {
             Files.deleteIfExists(file(sandboxId));

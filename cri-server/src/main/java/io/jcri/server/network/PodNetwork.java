@@ -140,6 +140,11 @@ public final class PodNetwork {
                 entry.get("result"), (ObjectNode) entry.get("runtimeConfig"), new int[1]);
     }
 
+    /** The sandboxes that have a cache entry, i.e. whose ADD started and whose DEL has not finished. */
+    public java.util.List<String> cachedSandboxIds() {
+        return cache.ids();
+    }
+
     /** The cached ADD result of a sandbox, for status after a restart. */
     public Optional<CniResult> cachedResult(String sandboxId) {
         return cache.get(sandboxId).filter(e -> e.get("result") instanceof ObjectNode)

@@ -86,8 +86,7 @@ public final class RunPodSandboxRpc {
                 undo.push(() -> network.detach(id));
                 ips = result.ips();
             }
-            sandboxes.add(sandbox);
-            sandboxes.update(sandbox, SandboxState.READY, ips);
+            sandboxes.add(sandbox, SandboxState.READY, ips);
             undo.commit();
             events.sandbox(sandbox, ContainerEventType.CONTAINER_CREATED_EVENT);
             events.sandbox(sandbox, ContainerEventType.CONTAINER_STARTED_EVENT);

@@ -39,6 +39,13 @@ public final class SandboxStore {
         index.put(sandbox);
     }
 
+    /** Records a new sandbox in one write, state and IPs included (never READY without its IPs on disk). */
+    public synchronized void add(Sandbox sandbox, SandboxState state, List<String> ips) {
+        sandbox.setState(state);
+        sandbox.setIps(ips);
+        add(sandbox);
+    }
+
     public synchronized void update(Sandbox sandbox, SandboxState state, List<String> ips) {
         sandbox.setState(state);
         sandbox.setIps(ips);
