@@ -11,7 +11,7 @@ import io.jcri.runtime.launch.Undo;
 import io.jcri.server.events.ContainerEvents;
 import io.jcri.server.grpc.CriException;
 import io.jcri.server.grpc.Quoted;
-import io.jcri.server.validation.ContainerConfigChecks;
+import io.jcri.server.validation.ContainerRequestLimits;
 import io.jcri.server.validation.ProcessLimits;
 import io.jcri.server.store.Container;
 import io.jcri.server.store.ContainerStore;
@@ -51,7 +51,7 @@ public final class CreateContainerRpc {
         if (config.getImage().getImage().isEmpty()) {
             throw CriException.invalidArgument("CreateContainer: config.image.image is empty");
         }
-        ContainerConfigChecks.check(config);
+        ContainerRequestLimits.check(config);
         Sandbox sandbox = sandboxes.get(request.getPodSandboxId());
         checkPidTarget(sandbox, config);
         if (sandbox.state() != SandboxState.READY) {

@@ -98,7 +98,7 @@ public final class RunPodSandboxRpc {
     }
 
     private static void validate(PodSandboxConfig config) {
-        io.jcri.server.validation.SandboxConfigChecks.check(config);
+        io.jcri.server.validation.SandboxRequestLimits.check(config);
         PodSandboxMetadata m = config.getMetadata();
         List<String> missing = new ArrayList<>();
         if (m.getName().isEmpty()) {

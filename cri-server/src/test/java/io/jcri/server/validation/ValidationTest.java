@@ -63,16 +63,16 @@ class ValidationTest {
     @Test
     void cgroupParentAndLogDirectory() {
         for (String bad : new String[] {"/kubepods/../x", "..", "/a/./b", "/" + "y".repeat(300), "/a\nb"}) {
-            assertThatThrownBy(() -> SandboxConfigChecks.cgroupParent(bad)).isInstanceOf(CriException.class);
+            assertThatThrownBy(() -> SandboxRequestLimits.cgroupParent(bad)).isInstanceOf(CriException.class);
         }
-        assertThatCode(() -> SandboxConfigChecks.cgroupParent("/kubepods/burstable/pod1234"))
+        assertThatCode(() -> SandboxRequestLimits.cgroupParent("/kubepods/burstable/pod1234"))
                 .doesNotThrowAnyException();
-        assertThatCode(() -> SandboxConfigChecks.cgroupParent("kubepods-burstable-pod1234.slice"))
+        assertThatCode(() -> SandboxRequestLimits.cgroupParent("kubepods-burstable-pod1234.slice"))
                 .doesNotThrowAnyException();
-        assertThatThrownBy(() -> SandboxConfigChecks.logDirectory("logs/x")).isInstanceOf(CriException.class);
-        assertThatThrownBy(() -> SandboxConfigChecks.logDirectory("/var/log/../../etc"))
+        assertThatThrownBy(() -> SandboxRequestLimits.logDirectory("logs/x")).isInstanceOf(CriException.class);
+        assertThatThrownBy(() -> SandboxRequestLimits.logDirectory("/var/log/../../etc"))
                 .isInstanceOf(CriException.class);
-        assertThatCode(() -> SandboxConfigChecks.logDirectory("/var/log/pods/ns_name_uid"))
+        assertThatCode(() -> SandboxRequestLimits.logDirectory("/var/log/pods/ns_name_uid"))
                 .doesNotThrowAnyException();
     }
 

@@ -11,10 +11,10 @@ import io.jcri.server.grpc.Quoted;
  * arguments, files and logs, the cgroup parent, the log directory, port numbers and id ranges. (Hostname and DNS
  * have their own checks.)
  */
-public final class SandboxConfigChecks {
+public final class SandboxRequestLimits {
     private static final String RPC = "RunPodSandbox";
 
-    private SandboxConfigChecks() {
+    private SandboxRequestLimits() {
     }
 
     public static void check(PodSandboxConfig config) {

@@ -8,10 +8,10 @@ import io.jcri.server.grpc.CriException;
  * resources. (Process limits are checked on the command line as merged with the image, see
  * {@link ProcessLimits}.)
  */
-public final class ContainerConfigChecks {
+public final class ContainerRequestLimits {
     private static final String RPC = "CreateContainer";
 
-    private ContainerConfigChecks() {
+    private ContainerRequestLimits() {
     }
 
     public static void check(ContainerConfig config) {
