@@ -18,11 +18,13 @@ final class StartFailures {
 
     static RuntimeException of(String rpc, String containerId, NativeException e) {
         String message = String.valueOf(e.getMessage());
-        int at = message.indexOf("execve ");
+        // the container's first exec is posix_spawn (or, in the /proc fallback, execve of the init program)
+        String step = message.contains("posix_spawn ") ? "posix_spawn " : "execve ";
+        int at = message.indexOf(step);
         if (at < 0) {
             return e;
         }
-        String rest = message.substring(at + "execve ".length());
+        String rest = message.substring(at + step.length());
         int colon = rest.lastIndexOf(": errno");
         String executable = colon < 0 ? rest : rest.substring(0, colon);
         String what = switch (e.errno()) {
