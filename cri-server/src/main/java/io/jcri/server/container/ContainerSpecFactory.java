@@ -26,7 +26,7 @@ public final class ContainerSpecFactory {
 
     /** @param protectedDirs jcri's own directories: no request may bind-mount anything in them */
     public ContainerSpecFactory(List<Path> protectedDirs) {
-        this.protectedDirs = protectedDirs.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        this.protectedDirs = io.jcri.server.validation.HostPaths.resolvedDirs(protectedDirs);
     }
 
     public ContainerSpec build(String id, Sandbox sandbox, ContainerConfig config, ImageRecord image,
@@ -72,18 +72,9 @@ public final class ContainerSpecFactory {
                 throw CriException.invalidArgument("CreateContainer: mount of " + m.getContainerPath()
                         + " has no host_path");
             }
-            Path host = Path.of(m.getHostPath()).toAbsolutePath().normalize();
-            if (!Files.exists(host)) {
-                throw CriException.invalidArgument("CreateContainer: mount source " + m.getHostPath()
-                        + " (for " + m.getContainerPath() + ") does not exist on the host");
-            }
-            for (Path own : protectedDirs) {
-                if (host.startsWith(own)) {
-                    throw new CriException(io.grpc.Status.Code.PERMISSION_DENIED, "CreateContainer: mount source "
-                            + m.getHostPath() + " lies in jcri's own directory " + own
-                            + "; containers may not bind it");
-                }
-            }
+            // symlinks resolved before the check, and the resolved path is what gets mounted
+            Path host = io.jcri.server.validation.HostPaths.resolve("CreateContainer", m.getHostPath(),
+                    m.getContainerPath(), protectedDirs);
             MountSpec.Propagation propagation = switch (m.getPropagation()) {
                 case PROPAGATION_HOST_TO_CONTAINER -> MountSpec.Propagation.HOST_TO_CONTAINER;
                 case PROPAGATION_BIDIRECTIONAL -> MountSpec.Propagation.BIDIRECTIONAL;

@@ -138,7 +138,7 @@ public final class ContainerStatusRpc {
                 .addAllMounts(c.config().getMountsList())
                 .setLogPath(c.logPath() == null ? "" : c.logPath().toString())
                 .setResources(ContainerResources.newBuilder().setLinux(c.config().getLinux().getResources()))
-                .setStopSignal(c.config().getStopSignal());
+                .setStopSignalValue(c.config().getStopSignalValue());
         state.ifPresent(s -> {
             if (s.startedAt() != null) {
                 b.setStartedAt(nanos(s.startedAt()));

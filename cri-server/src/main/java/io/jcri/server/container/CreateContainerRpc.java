@@ -10,6 +10,9 @@ import io.jcri.runtime.ContainerSpec;
 import io.jcri.runtime.launch.Undo;
 import io.jcri.server.events.ContainerEvents;
 import io.jcri.server.grpc.CriException;
+import io.jcri.server.grpc.Quoted;
+import io.jcri.server.validation.ContainerRequestLimits;
+import io.jcri.server.validation.ProcessLimits;
 import io.jcri.server.store.Container;
 import io.jcri.server.store.ContainerStore;
 import io.jcri.server.store.Ids;
@@ -48,7 +51,9 @@ public final class CreateContainerRpc {
         if (config.getImage().getImage().isEmpty()) {
             throw CriException.invalidArgument("CreateContainer: config.image.image is empty");
         }
+        ContainerRequestLimits.check(config);
         Sandbox sandbox = sandboxes.get(request.getPodSandboxId());
+        checkPidTarget(sandbox, config);
         if (sandbox.state() != SandboxState.READY) {
             throw CriException.failedPrecondition("CreateContainer: sandbox " + sandbox.id() + " is not ready"
                     + " (it was stopped); create a new sandbox");
@@ -63,6 +68,8 @@ public final class CreateContainerRpc {
         try (Undo undo = new Undo()) {
             undo.push(() -> containers.releaseName(container.fullName(), id));
             ContainerSpec spec = specs.build(id, sandbox, config, image, images.lowerDirs(image));
+            ProcessLimits.check("CreateContainer", "the command (config.command and config.args, or the image's)",
+                    spec.process().args(), "the environment (config.envs and the image's)", spec.process().env());
             runtime.create(spec);
             undo.push(() -> runtime.delete(id));
             containers.add(container);
@@ -79,12 +86,46 @@ public final class CreateContainerRpc {
         if (dir.isEmpty() || rel.isEmpty()) {
             return null;
         }
-        Path base = Path.of(dir).toAbsolutePath().normalize();
+        if (!dir.startsWith("/")) {
+            // a record from before RunPodSandbox refused relative directories: never resolve against our cwd
+            throw CriException.invalidArgument("CreateContainer: the sandbox's log_directory " + Quoted.of(dir)
+                    + " is not an absolute path");
+        }
+        Path base = Path.of(dir).normalize();
         Path log = base.resolve(rel).normalize();
-        if (!log.startsWith(base) || log.equals(base)) {
-            throw CriException.invalidArgument("CreateContainer: log_path \"" + rel + "\" escapes the sandbox's log"
-                    + " directory " + dir);
+        if (rel.startsWith("/") || !log.startsWith(base) || log.equals(base)) {
+            throw CriException.invalidArgument("CreateContainer: config.log_path " + Quoted.of(rel)
+                    + " leaves the sandbox's log directory " + Quoted.of(dir));
         }
         return log;
+    }
+
+    /**
+     * A container sharing another's PID namespace (TARGET, as kubectl debug's ephemeral containers do) needs that
+     * container, in the same pod, now: the namespace is joined from its process. As in containerd.
+     */
+    private void checkPidTarget(Sandbox sandbox, ContainerConfig config) {
+        var ns = config.getLinux().getSecurityContext().getNamespaceOptions();
+        if (ns.getPid() != io.jcri.cri.v1.NamespaceMode.TARGET) {
+            return;
+        }
+        String targetId = ns.getTargetId();
+        Container target = containers.find(targetId).orElseThrow(() -> CriException.notFound("CreateContainer:"
+                + " config.linux.security_context.namespace_options.target_id names container " + Quoted.of(targetId)
+                + ", which does not exist"));
+        if (!target.sandboxId().equals(sandbox.id())) {
+            throw CriException.invalidArgument("CreateContainer: the pid target container " + target.id()
+                    + " belongs to another sandbox (" + target.sandboxId() + ")");
+        }
+        io.jcri.runtime.ContainerStatus status;
+        try {
+            status = runtime.state(target.id()).status();
+        } catch (RuntimeException e) {
+            status = null;
+        }
+        if (status != io.jcri.runtime.ContainerStatus.RUNNING) {
+            throw CriException.failedPrecondition("CreateContainer: the pid target container " + target.id()
+                    + " is not running; its PID namespace can only be joined while it runs");
+        }
     }
 }

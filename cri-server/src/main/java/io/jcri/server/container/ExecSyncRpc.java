@@ -12,6 +12,8 @@ import io.jcri.runtime.ProcessSpec;
 import io.jcri.server.grpc.CriException;
 import io.jcri.server.store.Container;
 import io.jcri.server.store.ContainerStore;
+import io.jcri.server.validation.ProcessLimits;
+import io.jcri.server.validation.Timeouts;
 import java.time.Duration;
 
 /**
@@ -35,24 +37,25 @@ public final class ExecSyncRpc {
         if (request.getCmdCount() == 0) {
             throw CriException.invalidArgument("ExecSync: cmd is empty");
         }
-        if (request.getTimeout() < 0) {
-            throw CriException.invalidArgument("ExecSync: timeout must be >= 0, got " + request.getTimeout());
-        }
+        Duration timeout = Timeouts.seconds("ExecSync", "timeout", request.getTimeout());
         Container c = containers.get(request.getContainerId());
         if (runtime.state(c.id()).status() != ContainerStatus.RUNNING) {
             throw CriException.failedPrecondition("ExecSync: container " + c.id() + " is not running");
         }
         ProcessSpec process = new ProcessSpec(request.getCmdList(), environment.of(c), "", false, false, false,
                 null, null);
+        ProcessLimits.check("ExecSync", "cmd", process.args(), "the container's environment", process.env());
         ExecResult result;
         try {
-            result = runtime.execSync(c.id(), process, Duration.ofSeconds(request.getTimeout()));
+            result = runtime.execSync(c.id(), process, timeout);
         } catch (IllegalStateException e) {
             throw CriException.failedPrecondition("ExecSync: " + e.getMessage());
+        } catch (io.jcri.runtime.sys.NativeException e) {
+            throw StartFailures.of("ExecSync", c.id(), e);
         }
         if (result.timedOut()) {
-            throw new CriException(Status.Code.DEADLINE_EXCEEDED, "ExecSync: command " + request.getCmdList()
-                    + " timed out after " + request.getTimeout() + "s and was killed");
+            throw new CriException(Status.Code.DEADLINE_EXCEEDED, "ExecSync: command "
+                    + io.jcri.server.grpc.Quoted.of(String.join(" ", request.getCmdList())) + " timed out after " + request.getTimeout() + "s and was killed");
         }
         return ExecSyncResponse.newBuilder()
                 .setStdout(capped(result.stdout()))

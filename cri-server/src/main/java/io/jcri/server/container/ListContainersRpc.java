@@ -5,6 +5,7 @@ import io.jcri.cri.v1.ListContainersRequest;
 import io.jcri.cri.v1.ListContainersResponse;
 import io.jcri.runtime.ContainerRuntime;
 import io.jcri.server.sandbox.LabelSelector;
+import io.jcri.server.store.BrokenRecords;
 import io.jcri.server.store.Container;
 import io.jcri.server.store.ContainerStore;
 import java.util.Comparator;
@@ -27,19 +28,25 @@ public final class ListContainersRpc {
                 .filter(c -> f.getId().isEmpty() || c.id().startsWith(f.getId()))
                 .filter(c -> f.getPodSandboxId().isEmpty() || c.sandboxId().startsWith(f.getPodSandboxId()))
                 .filter(c -> LabelSelector.matches(f.getLabelSelectorMap(), c.config().getLabelsMap()))
-                .map(c -> ContainerStatusRpc.toStatus(c, ContainerStatusRpc.stateOf(runtime, c)))
-                .filter(s -> !f.hasState() || s.getState() == f.getState().getState())
-                .forEach(s -> out.addContainers(io.jcri.cri.v1.Container.newBuilder()
-                        .setId(s.getId())
-                        .setPodSandboxId(containers.get(s.getId()).sandboxId())
-                        .setMetadata(s.getMetadata())
-                        .setImage(s.getImage())
-                        .setImageRef(s.getImageRef())
-                        .setImageId(s.getImageId())
-                        .setState(s.getState())
-                        .setCreatedAt(s.getCreatedAt())
-                        .putAllLabels(s.getLabelsMap())
-                        .putAllAnnotations(s.getAnnotationsMap())));
+                .flatMap(c -> BrokenRecords.render("container", c.id(), () -> entry(c)).stream())
+                .filter(e -> !f.hasState() || e.getState() == f.getState().getState())
+                .forEach(out::addContainers);
         return out.build();
+    }
+
+    private io.jcri.cri.v1.Container entry(Container c) {
+        var s = ContainerStatusRpc.toStatus(c, ContainerStatusRpc.stateOf(runtime, c));
+        return io.jcri.cri.v1.Container.newBuilder()
+                .setId(s.getId())
+                .setPodSandboxId(c.sandboxId())
+                .setMetadata(s.getMetadata())
+                .setImage(s.getImage())
+                .setImageRef(s.getImageRef())
+                .setImageId(s.getImageId())
+                .setState(s.getState())
+                .setCreatedAt(s.getCreatedAt())
+                .putAllLabels(s.getLabelsMap())
+                .putAllAnnotations(s.getAnnotationsMap())
+                .build();
     }
 }

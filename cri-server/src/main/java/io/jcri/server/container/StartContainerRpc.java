@@ -10,6 +10,9 @@ import io.jcri.server.grpc.CriException;
 import io.jcri.server.metrics.ContainerMetrics;
 import io.jcri.server.store.Container;
 import io.jcri.server.store.ContainerStore;
+import io.jcri.server.validation.HostPaths;
+import java.nio.file.Path;
+import java.util.List;
 
 /** {@code StartContainer}: runs the created container's process and starts copying its output to its log. */
 public final class StartContainerRpc {
@@ -17,13 +20,21 @@ public final class StartContainerRpc {
     private final ContainerRuntime runtime;
     private final ContainerLogs logs;
     private final ContainerEvents events;
+    private final List<Path> protectedDirs;
 
     public StartContainerRpc(ContainerStore containers, ContainerRuntime runtime, ContainerLogs logs,
                               ContainerEvents events) {
+        this(containers, runtime, logs, events, List.of());
+    }
+
+    /** @param protectedDirs jcri's own directories, checked again against the mounts' sources before the start */
+    public StartContainerRpc(ContainerStore containers, ContainerRuntime runtime, ContainerLogs logs,
+                              ContainerEvents events, List<Path> protectedDirs) {
         this.containers = containers;
         this.runtime = runtime;
         this.logs = logs;
         this.events = events;
+        this.protectedDirs = HostPaths.resolvedDirs(protectedDirs);
     }
 
     public StartContainerResponse start(StartContainerRequest request) {
@@ -34,11 +45,17 @@ public final class StartContainerRpc {
                 throw CriException.failedPrecondition("StartContainer: container " + c.id() + " is "
                         + status.name().toLowerCase() + ", only a created container can be started");
             }
+            // a host_path that became a link into jcri's directories since CreateContainer checked it
+            for (var m : c.config().getMountsList()) {
+                HostPaths.resolve("StartContainer", m.getHostPath(), m.getContainerPath(), protectedDirs);
+            }
             ProcessIO io;
             try (var timer = ContainerMetrics.LAUNCH.startTimer()) {
                 io = runtime.start(c.id());
             } catch (IllegalStateException e) {
                 throw CriException.failedPrecondition("StartContainer: " + e.getMessage());
+            } catch (io.jcri.runtime.sys.NativeException e) {
+                throw StartFailures.of("StartContainer", c.id(), e);
             }
             ContainerMetrics.STARTS.inc();
             logs.attach(c, io);

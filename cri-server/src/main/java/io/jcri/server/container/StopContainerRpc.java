@@ -2,7 +2,7 @@ package io.jcri.server.container;
 
 import io.jcri.cri.v1.StopContainerRequest;
 import io.jcri.cri.v1.StopContainerResponse;
-import io.jcri.server.grpc.CriException;
+import io.jcri.server.validation.Timeouts;
 import io.jcri.server.store.ContainerStore;
 import java.time.Duration;
 
@@ -17,10 +17,8 @@ public final class StopContainerRpc {
     }
 
     public StopContainerResponse stop(StopContainerRequest request) {
-        if (request.getTimeout() < 0) {
-            throw CriException.invalidArgument("StopContainer: timeout must be >= 0, got " + request.getTimeout());
-        }
-        lifecycle.stop(containers.get(request.getContainerId()), Duration.ofSeconds(request.getTimeout()));
+        Duration timeout = Timeouts.seconds("StopContainer", "timeout", request.getTimeout());
+        lifecycle.stop(containers.get(request.getContainerId()), timeout);
         return StopContainerResponse.getDefaultInstance();
     }
 }

@@ -6,6 +6,7 @@ import io.jcri.cri.v1.UpdateContainerResourcesResponse;
 import io.jcri.runtime.ContainerRuntime;
 import io.jcri.server.store.Container;
 import io.jcri.server.store.ContainerStore;
+import io.jcri.server.validation.ResourceChecks;
 
 /**
  * {@code UpdateContainerResources}: applies new cgroup limits to a live container and records them, so that
@@ -22,6 +23,7 @@ public final class UpdateContainerResourcesRpc {
     }
 
     public UpdateContainerResourcesResponse update(UpdateContainerResourcesRequest request) {
+        ResourceChecks.check("UpdateContainerResources", "linux", request.getLinux());
         Container c = containers.get(request.getContainerId());
         apply(c, request.getLinux());
         return UpdateContainerResourcesResponse.getDefaultInstance();
@@ -30,7 +32,11 @@ public final class UpdateContainerResourcesRpc {
     /** Also used by UpdatePodSandboxResources for each container of the pod. */
     public void apply(Container c, LinuxContainerResources update) {
         synchronized (c) {
-            runtime.updateResources(c.id(), ResourcesMapper.toRuntime(update));
+            try {
+                runtime.updateResources(c.id(), ResourcesMapper.toRuntime(update));
+            } catch (io.jcri.runtime.cgroup.CgroupException e) {
+                throw KernelRefusals.ofUpdate(c, update, e);
+            }
             containers.replace(c.withResources(merged(c.config().getLinux().getResources(), update)));
         }
     }

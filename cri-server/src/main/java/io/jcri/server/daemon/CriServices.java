@@ -96,11 +96,14 @@ public final class CriServices implements AutoCloseable {
             images.close();
             throw e;
         }
-        int recovered = runtime.recover().size();
+        List<io.jcri.runtime.ContainerState> recoveredStates = runtime.recover();
+        int recovered = recoveredStates.size();
         PodNetwork network = new PodNetwork(config.cni().confDir(), config.cni().binDirs(), state.resolve("cni"),
                 Duration.ofSeconds(config.cni().pluginTimeoutSeconds()));
         SandboxStore sandboxes = new SandboxStore(root.resolve("cri/sandboxes"));
         ContainerStore containers = new ContainerStore(root.resolve("cri/containers"));
+        io.jcri.server.sandbox.HalfMadeRecovery.run(sandboxes, containers, runtime, recoveredStates, network,
+                state.resolve("runtime").resolve("pods"), root.resolve("cri/sandbox-files"));
         images.setImageUsage(containers::usesImage);
         new CriStateCollector(sandboxes, containers, runtime).register();
         LOG.info("recovered " + sandboxes.all().size() + " sandboxes, " + containers.all().size() + " containers ("
@@ -135,7 +138,7 @@ public final class CriServices implements AutoCloseable {
                 new ListPodSandboxRpc(sandboxes),
                 new CreateContainerRpc(sandboxes, containers, images, runtime,
                         new ContainerSpecFactory(List.of(root, state)), events),
-                new StartContainerRpc(containers, runtime, logs, events),
+                new StartContainerRpc(containers, runtime, logs, events, List.of(root, state)),
                 new StopContainerRpc(containers, lifecycle),
                 new RemoveContainerRpc(containers, lifecycle),
                 new ContainerStatusRpc(containers, runtime, images),

@@ -64,6 +64,7 @@ public final class SocketClaim implements AutoCloseable {
 
     private static void createDirectory(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
+            reportExistingMode(dir);
             return;
         }
         try {
@@ -74,6 +75,26 @@ public final class SocketClaim implements AutoCloseable {
         }
         // the umask may have narrowed the mode given at creation
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+    }
+
+    /**
+     * A directory jcri did not create keeps its mode (it may be /run, shared with others). The socket's own mode
+     * (0660) guards the calls; a directory others may write to lets them replace the socket, which is said loudly.
+     */
+    private static void reportExistingMode(Path dir) throws IOException {
+        var perms = Files.getPosixFilePermissions(dir);
+        String mode = PosixFilePermissions.toString(perms);
+        boolean othersWrite = perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+                || perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+        String owner = Files.getOwner(dir).getName();
+        if (othersWrite || !owner.equals("root")) {
+            LOG.warning("the socket's directory " + dir + " existed already (mode " + mode + ", owner " + owner
+                    + ") and is left as it is: users other than root can replace the socket in it; use a directory"
+                    + " of root's with mode 0711 or 0700");
+        } else {
+            LOG.info("the socket's directory " + dir + " existed already and keeps its mode " + mode
+                    + " (the socket itself is 0660)");
+        }
     }
 
     private void removeStaleSocket() throws IOException {

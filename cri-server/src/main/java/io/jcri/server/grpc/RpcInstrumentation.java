@@ -47,23 +47,32 @@ public final class RpcInstrumentation implements ServerInterceptor {
         ObservedCall<Q, R> observed = new ObservedCall<>(call, method, start);
         ServerCall.Listener<Q> delegate = next.startCall(observed, headers);
         return new SimpleForwardingServerCallListener<>(delegate) {
+            private boolean refused;
+
             @Override
             public void onMessage(Q message) {
-                guard(() -> super.onMessage(message));
+                guard(() -> {
+                    RequestChecks.check(method, message);
+                    super.onMessage(message);
+                });
             }
 
             @Override
             public void onHalfClose() {
-                guard(super::onHalfClose);
+                if (!refused) {
+                    guard(super::onHalfClose);
+                }
             }
 
             private void guard(Runnable r) {
                 try {
                     r.run();
                 } catch (RuntimeException | Error e) {
+                    refused = true;
                     Status status = StatusMapping.toStatus(e);
                     if (status.getCode() == Status.Code.INTERNAL) {
-                        LOG.log(Level.SEVERE, "rpc method=" + method + " failed unexpectedly", e);
+                        LOG.log(Level.SEVERE, "rpc method=" + method + " failed unexpectedly",
+                                BoundedThrowable.of(e));
                     }
                     observed.closeOnce(status, new Metadata());
                 }
@@ -89,11 +98,13 @@ public final class RpcInstrumentation implements ServerInterceptor {
         }
 
         @Override
-        public synchronized void close(Status status, Metadata trailers) {
+        public synchronized void close(Status given, Metadata trailers) {
             if (closed) {
                 return;
             }
             closed = true;
+            // handlers that answer through onError bypass guard(): their text gets the same bounds
+            Status status = given.isOk() ? given : StatusMapping.bounded(given);
             double seconds = (System.nanoTime() - start) / 1e9;
             requests.labels(method, status.getCode().name()).inc();
             latency.labels(method).observe(seconds);

@@ -27,6 +27,7 @@ public final class PullImageRpc {
         if (ref.isEmpty()) {
             throw CriException.invalidArgument("PullImage: image.image is empty");
         }
+        io.jcri.server.validation.ImageNames.check("PullImage", "image.image", ref);
         Credentials credentials;
         try {
             AuthConfig a = request.getAuth();

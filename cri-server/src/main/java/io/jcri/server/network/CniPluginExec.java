@@ -36,19 +36,22 @@ final class CniPluginExec {
     }
 
     /** Runs {@code plugin}; returns its stdout parsed as JSON (null when it printed nothing, as DEL may). */
-    ObjectNode run(Path plugin, String command, Map<String, String> env, ObjectNode stdinConfig) {
+    ObjectNode run(Path plugin, String command, Map<String, String> env, ObjectNode stdinConfig, Runnable started) {
         ProcessBuilder pb = new ProcessBuilder(plugin.toString());
         pb.environment().clear();
         pb.environment().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        pb.environment().putAll(env);
-        pb.environment().put("CNI_COMMAND", command);
         pb.redirectErrorStream(false);
         Process p;
         try {
+            pb.environment().putAll(env);
+            pb.environment().put("CNI_COMMAND", command);
             p = pb.start();
-        } catch (IOException e) {
-            throw new CniException("cannot run CNI plugin " + plugin + ": " + e.getMessage(), e);
+        } catch (IOException | IllegalArgumentException e) {
+            // E2BIG for oversized CNI_ARGS, or a NUL in them: the plugin never ran
+            throw new CniException("cannot run CNI plugin " + plugin.getFileName() + " " + command + ": "
+                    + io.jcri.server.grpc.Quoted.message(e.getMessage()), e);
         }
+        started.run();
         try {
             CompletableFuture<byte[]> stdout = drain(p.getInputStream());
             CompletableFuture<byte[]> stderr = drain(p.getErrorStream());

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.jcri.server.store.PrivateFiles;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
@@ -26,14 +27,9 @@ final class CniResultCache {
 
     void put(String sandboxId, ObjectNode entry) {
         try {
-            Files.createDirectories(dir);
-            Path file = file(sandboxId);
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(tmp, JSON.writeValueAsBytes(entry));
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // pod IPs and the pod's CNI arguments: root only, as the socket
+            PrivateFiles.directory(dir);
+            PrivateFiles.write(file(sandboxId), JSON.writeValueAsBytes(entry));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot cache the CNI result of " + sandboxId, e);
         }
@@ -48,6 +44,18 @@ final class CniResultCache {
             return Optional.of((ObjectNode) JSON.readTree(file.toFile()));
         } catch (IOException | ClassCastException e) {
             return Optional.empty();
+        }
+    }
+
+    java.util.List<String> ids() {
+        if (!Files.isDirectory(dir)) {
+            return java.util.List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
+                    .map(n -> n.substring(0, n.length() - ".json".length())).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
         }
     }
 

@@ -77,14 +77,15 @@ public final class PodNetwork {
         entry.set("runtimeConfig", runtimeConfig);
         // cache before ADD: if the daemon dies half-way, DEL still knows what to undo
         cache.put(request.sandboxId(), entry);
+        int[] pluginsRun = {0};
         try {
             ObjectNode lo = runChain(loopback(), "ADD", env(request.sandboxId(), request.netns(), "lo",
-                    request.cniArgs()), null, JSON.createObjectNode());
+                    request.cniArgs()), null, JSON.createObjectNode(), new int[1]);
             if (lo != null) {
                 entry.set("loopbackResult", lo);
             }
             ObjectNode result = runChain(conflist, "ADD", env(request.sandboxId(), request.netns(), POD_INTERFACE,
-                    request.cniArgs()), null, runtimeConfig);
+                    request.cniArgs()), null, runtimeConfig, pluginsRun);
             if (result == null) {
                 throw new CniException("CNI network \"" + network.name() + "\" returned no result for ADD");
             }
@@ -92,9 +93,17 @@ public final class PodNetwork {
             cache.put(request.sandboxId(), entry);
             return new CniResult(result);
         } catch (RuntimeException e) {
+            if (pluginsRun[0] == 0) {
+                // no plugin of the pod network ran (loopback holds nothing): there is nothing for DEL to release
+                cache.remove(request.sandboxId());
+                throw e;
+            }
             try {
                 detach(request.sandboxId());
             } catch (RuntimeException undo) {
+                // the cache entry stays: it is what a later DEL (sandbox removal, start-up sweep) needs
+                LOG.warning("CNI DEL after the failed ADD of " + request.sandboxId() + " failed too, its cache entry"
+                        + " is kept for a later DEL: " + undo.getMessage());
                 e.addSuppressed(undo);
             }
             throw e;
@@ -131,7 +140,12 @@ public final class PodNetwork {
         ObjectNode conflist = (ObjectNode) entry.get("config");
         Path netns = Path.of(entry.path("netns").asText());
         runChain(conflist, "CHECK", env(sandboxId, netns, POD_INTERFACE, entry.path("args").asText()),
-                entry.get("result"), (ObjectNode) entry.get("runtimeConfig"));
+                entry.get("result"), (ObjectNode) entry.get("runtimeConfig"), new int[1]);
+    }
+
+    /** The sandboxes that have a cache entry, i.e. whose ADD started and whose DEL has not finished. */
+    public java.util.List<String> cachedSandboxIds() {
+        return cache.ids();
     }
 
     /** The cached ADD result of a sandbox, for status after a restart. */
@@ -164,9 +178,10 @@ public final class PodNetwork {
         });
     }
 
+    /** Runs the plugins in order; {@code ran[0]} counts those that were started (they may hold something). */
     private ObjectNode runChain(ObjectNode conflist, String command, Map<String, String> env, JsonNode prevResult,
-                                ObjectNode runtimeConfig) {
-        return timed(command, () -> runChainUntimed(conflist, command, env, prevResult, runtimeConfig));
+                                ObjectNode runtimeConfig, int[] ran) {
+        return timed(command, () -> runChainUntimed(conflist, command, env, prevResult, runtimeConfig, ran));
     }
 
     /** Runs one CNI operation, observing its latency and counting its failure. */
@@ -183,11 +198,11 @@ public final class PodNetwork {
     }
 
     private ObjectNode runChainUntimed(ObjectNode conflist, String command, Map<String, String> env,
-                                       JsonNode prevResult, ObjectNode runtimeConfig) {
+                                       JsonNode prevResult, ObjectNode runtimeConfig, int[] ran) {
         JsonNode prev = prevResult;
         for (JsonNode plugin : conflist.get("plugins")) {
             ObjectNode out = exec.run(locator.require(plugin.path("type").asText()), command, env,
-                    pluginInput(conflist, (ObjectNode) plugin, prev, runtimeConfig));
+                    pluginInput(conflist, (ObjectNode) plugin, prev, runtimeConfig), () -> ran[0]++);
             if (command.equals("ADD")) {
                 prev = out;
             }
@@ -212,7 +227,7 @@ public final class PodNetwork {
             ObjectNode plugin = (ObjectNode) plugins.get(i);
             try {
                 exec.run(locator.require(plugin.path("type").asText()), command, env,
-                        pluginInput(conflist, plugin, prevResult, runtimeConfig));
+                        pluginInput(conflist, plugin, prevResult, runtimeConfig), () -> { });
             } catch (CniException e) {
                 // keep going: every plugin gets its chance to release what it holds
                 if (first == null) {

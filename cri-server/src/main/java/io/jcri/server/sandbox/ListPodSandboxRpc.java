@@ -4,6 +4,7 @@ import io.jcri.cri.v1.ListPodSandboxRequest;
 import io.jcri.cri.v1.ListPodSandboxResponse;
 import io.jcri.cri.v1.PodSandbox;
 import io.jcri.cri.v1.PodSandboxFilter;
+import io.jcri.server.store.BrokenRecords;
 import io.jcri.server.store.Sandbox;
 import io.jcri.server.store.SandboxStore;
 import java.util.Comparator;
@@ -21,7 +22,8 @@ public final class ListPodSandboxRpc {
         ListPodSandboxResponse.Builder out = ListPodSandboxResponse.newBuilder();
         sandboxes.all().stream()
                 .sorted(Comparator.comparingLong(Sandbox::createdAtNanos))
-                .map(PodSandboxStatusRpc::toStatus)
+                .flatMap(sb -> BrokenRecords.render("sandbox", sb.id(), () -> PodSandboxStatusRpc.toStatus(sb))
+                        .stream())
                 .filter(s -> f.getId().isEmpty() || s.getId().startsWith(f.getId()))
                 .filter(s -> !f.hasState() || s.getState() == f.getState().getState())
                 .filter(s -> LabelSelector.matches(f.getLabelSelectorMap(), s.getLabelsMap()))

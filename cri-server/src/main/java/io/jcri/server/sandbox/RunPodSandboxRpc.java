@@ -88,8 +88,7 @@ public final class RunPodSandboxRpc {
                 undo.push(() -> network.detach(id));
                 ips = result.ips();
             }
-            sandboxes.add(sandbox);
-            sandboxes.update(sandbox, SandboxState.READY, ips);
+            sandboxes.add(sandbox, SandboxState.READY, ips);
             undo.commit();
             events.sandbox(sandbox, ContainerEventType.CONTAINER_CREATED_EVENT);
             events.sandbox(sandbox, ContainerEventType.CONTAINER_STARTED_EVENT);
@@ -101,6 +100,7 @@ public final class RunPodSandboxRpc {
     }
 
     private static void validate(PodSandboxConfig config) {
+        io.jcri.server.validation.SandboxRequestLimits.check(config);
         PodSandboxMetadata m = config.getMetadata();
         List<String> missing = new ArrayList<>();
         if (m.getName().isEmpty()) {

@@ -25,6 +25,7 @@ public final class UpdatePodSandboxResourcesRpc {
     public UpdatePodSandboxResourcesResponse update(UpdatePodSandboxResourcesRequest request) {
         Sandbox s = sandboxes.get(request.getPodSandboxId());
         LinuxContainerResources resources = request.getResources();
+        io.jcri.server.validation.ResourceChecks.check("UpdatePodSandboxResources", "resources", resources);
         sandboxes.updatePodResources(s, resources);
         LOG.fine("sandbox " + s.id() + ": recorded pod resources " + resources.toString().replace('\n', ' ')
                 + (request.hasOverhead() ? " overhead " + request.getOverhead().toString().replace('\n', ' ') : ""));

@@ -7,15 +7,21 @@ import java.util.Optional;
 
 /** Every CRI container, persisted under {@code <root>/cri/containers} so it survives a daemon restart. */
 public final class ContainerStore {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ContainerStore.class.getName());
     private final JsonFiles<Container.Record> files;
     private final EntityIndex<Container> index = new EntityIndex<>("container", Container::id);
 
     public ContainerStore(Path dir) {
         this.files = new JsonFiles<>(dir, Container.Record.class);
         for (Container.Record r : files.readAll()) {
-            Container c = Container.fromRecord(r);
-            index.reserve(c.fullName(), c.id());
-            index.put(c);
+            try {
+                Container c = Container.fromRecord(r);
+                index.reserve(c.fullName(), c.id());
+                index.put(c);
+            } catch (RuntimeException e) {
+                // one broken record must not keep the daemon from starting or the others from being listed
+                LOG.warning("skipping the container record " + r.id() + ": " + e.getMessage());
+            }
         }
     }
 

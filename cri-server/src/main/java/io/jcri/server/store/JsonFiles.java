@@ -27,7 +27,7 @@ final class JsonFiles<T> {
         this.dir = dir;
         this.type = type;
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.directory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
@@ -35,13 +35,8 @@ final class JsonFiles<T> {
 
     void write(String id, T value) {
         Path file = dir.resolve(id + ".json");
-        Path tmp = dir.resolve(id + ".json.tmp");
         try {
-            Files.write(tmp, JSON.writeValueAsBytes(value));
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            PrivateFiles.write(file, JSON.writeValueAsBytes(value));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot persist " + file, e);
         }
@@ -60,6 +55,7 @@ final class JsonFiles<T> {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
                 try {
+                    PrivateFiles.narrow(f);
                     out.add(JSON.readValue(f.toFile(), type));
                 } catch (IOException e) {
                     LOG.warning("skipping unreadable record " + f + ": " + e.getMessage());

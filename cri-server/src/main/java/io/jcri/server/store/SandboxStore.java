@@ -7,15 +7,21 @@ import java.util.Optional;
 
 /** Every pod sandbox, persisted under {@code <root>/cri/sandboxes} so it survives a daemon restart. */
 public final class SandboxStore {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(SandboxStore.class.getName());
     private final JsonFiles<Sandbox.Record> files;
     private final EntityIndex<Sandbox> index = new EntityIndex<>("sandbox", Sandbox::id);
 
     public SandboxStore(Path dir) {
         this.files = new JsonFiles<>(dir, Sandbox.Record.class);
         for (Sandbox.Record r : files.readAll()) {
-            Sandbox s = Sandbox.fromRecord(r);
-            index.reserve(s.fullName(), s.id());
-            index.put(s);
+            try {
+                Sandbox s = Sandbox.fromRecord(r);
+                index.reserve(s.fullName(), s.id());
+                index.put(s);
+            } catch (RuntimeException e) {
+                // one broken record must not keep the daemon from starting or the others from being listed
+                LOG.warning("skipping the sandbox record " + r.id() + ": " + e.getMessage());
+            }
         }
     }
 
@@ -31,6 +37,13 @@ public final class SandboxStore {
     public void add(Sandbox sandbox) {
         files.write(sandbox.id(), sandbox.toRecord());
         index.put(sandbox);
+    }
+
+    /** Records a new sandbox in one write, state and IPs included (never READY without its IPs on disk). */
+    public synchronized void add(Sandbox sandbox, SandboxState state, List<String> ips) {
+        sandbox.setState(state);
+        sandbox.setIps(ips);
+        add(sandbox);
     }
 
     public synchronized void update(Sandbox sandbox, SandboxState state, List<String> ips) {

@@ -1,6 +1,7 @@
 package io.jcri.runtime.cgroup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -107,10 +108,11 @@ class V1CgroupTest {
         cgroup.create();
         assertThatThrownBy(() -> cgroup.apply(Resources.builder().unified(Map.of("memory.high", "1")).build()))
                 .isInstanceOf(IllegalArgumentException.class);
-        // this host mounts no v1 hugetlb hierarchy
-        assumeTrue(!Files.exists(Path.of("/sys/fs/cgroup/hugetlb")));
-        assertThatThrownBy(() -> cgroup.apply(Resources.builder().hugepageLimits(Map.of("2MB", 2L << 20)).build()))
-                .isInstanceOf(CgroupException.class).hasMessageContaining("hugetlb");
+        // no v1 hugetlb hierarchy (this host): hugepage limits are skipped, as containerd and CRI-O skip them
+        if (!CgroupMounts.ofThisProcess().v1().containsKey("hugetlb")) {
+            assertThatCode(() -> cgroup.apply(Resources.builder().hugepageLimits(Map.of("2MB", 0L)).build()))
+                    .doesNotThrowAnyException();
+        }
     }
 
     @Test
