@@ -95,6 +95,24 @@ final class Answers<T> {
                 + ")" : "DIFFERENT");
     }
 
+    /**
+     * jcri's answer here against containerd's answer to another request: for a difference kept on purpose where
+     * jcri gives one request what containerd gives another (the caller's comment says why).
+     */
+    Answers<T> jcriAgainstContainerdOf(Answers<T> other) {
+        return new Answers<>(jcri, other.containerd, report);
+    }
+
+    /**
+     * A difference jcri keeps on purpose ({@code why} says which rule wins over the oracle): containerd accepts the
+     * request, as recorded, and jcri refuses it with {@code jcriCode}. Both halves are asserted, so a containerd that
+     * starts refusing it too turns this case back into a plain comparison.
+     */
+    Answers<T> assertJcriRefusesWhatContainerdAccepts(String what, Status.Code jcriCode, String why) {
+        boolean pass = containerd.code() == Status.Code.OK && jcri.code() == jcriCode;
+        return verdict(what + " (kept different: " + why + ")", pass, pass ? "differs on purpose" : "DIFFERENT");
+    }
+
     private Answers<T> verdict(String what, boolean pass, String verdict) {
         report.add(what, jcri.describe(), containerd.describe(), verdict);
         if (!pass) {

@@ -1,5 +1,6 @@
 package io.jcri.e2e.differential;
 
+import io.grpc.Status;
 import io.jcri.cri.v1.PodSandboxConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,6 +48,9 @@ class HostnameDifferentialTest {
     @Test
     void hostnameWithANewlineIsRefused(RuntimePair pair) {
         PodSandboxConfig.Builder pod = pair.pod("nlhost").setHostname("bad\nname");
-        pair.both(rt -> rt.runPod(pod).id()).assertSameStatus("RunPodSandbox, hostname with a newline");
+        // containerd 1.6 takes it and writes two lines into /etc/hostname; issue 13 makes jcri refuse it (a newline
+        // injected into a file the pod reads), so the expected code is written by hand here
+        pair.both(rt -> rt.runPod(pod).id()).assertJcriRefusesWhatContainerdAccepts(
+                "RunPodSandbox, hostname with a newline", Status.Code.INVALID_ARGUMENT, "no newline into /etc/hostname");
     }
 }

@@ -66,12 +66,21 @@ class IsolationDifferentialTest {
         return pair.both(rt -> rt.run(rt.runPod(pod), c));
     }
 
+    /**
+     * Kept different on purpose: containerd 1.6 masks nothing for a request that names no paths (runc's own default
+     * spec, and CRI-O, mask the usual /proc and /sys paths); jcri follows CRI-O, the safe side, since only a client
+     * that is not kubelet sends no lists. So jcri's answer to a request without lists must be containerd's answer to
+     * one with kubelet's lists.
+     */
     @Test
     void maskedAndReadonlyPathsNotInTheRequest(RuntimePair pair) {
         String script = probe(kubeletPaths());
-        pair.both(rt -> rt.sh(rt.run(rt.runPod(pair.pod("masked-none")), pair.container("c", "sleep", "3600")),
-                        script).trim())
-                .assertSame("kubelet's masked and read-only paths, probed in a container whose request names none");
+        Answers<String> none = pair.both(rt -> rt.sh(rt.run(rt.runPod(pair.pod("masked-none")),
+                pair.container("c", "sleep", "3600")), script).trim());
+        Answers<String> kubelet = pair.both(rt -> rt.sh(rt.run(rt.runPod(pair.pod("masked-kubelet")),
+                withKubeletLists(pair.container("c", "sleep", "3600"))), script).trim());
+        none.jcriAgainstContainerdOf(kubelet).assertSame(
+                "masked and read-only paths of a request naming none (jcri) vs kubelet's lists (containerd)");
     }
 
     @Test

@@ -15,7 +15,7 @@ import java.util.TreeSet;
  *
  * <p>{@code user} may be "", "name", "uid", "name:group", "uid:gid", "name:gid" or "uid:group"; an explicit
  * {@code uid} or {@code gid} (CRI run_as_user / run_as_group) wins over the corresponding part. A numeric uid
- * without a passwd entry runs with gid 0 and home "/", as runc does. Additional gids are the groups of
+ * without a passwd entry runs with gid 0 and home "/", as runc does. Additional gids are the primary gid, the groups of
  * /etc/group listing the user by name, plus {@code supplementalGroups}.
  */
 public final class UserResolver {
@@ -83,7 +83,10 @@ public final class UserResolver {
             }
         }
 
+        // the primary gid is one of the additional gids too, as containerd's WithAdditionalGIDs makes it
+        // (`id` inside shows it under groups=, and a setgid-dropping program keeps it)
         TreeSet<Long> additional = new TreeSet<>();
+        additional.add(resolvedGid);
         if (entry.isPresent()) {
             String name = entry.get().name();
             for (GroupEntry group : groups != null ? groups : readGroup(layers)) {

@@ -40,7 +40,7 @@ class UserResolverTest {
     @Test
     void byName() {
         ResolvedUser user = resolver.resolve(rootfs, "app", null, null, List.of());
-        assertThat(user).isEqualTo(new ResolvedUser(1000, 1000, "/home/app", List.of(29L, 33L)));
+        assertThat(user).isEqualTo(new ResolvedUser(1000, 1000, "/home/app", List.of(29L, 33L, 1000L)));
     }
 
     @Test
@@ -50,7 +50,7 @@ class UserResolverTest {
         assertThat(resolver.resolve(rootfs, "daemon:44", null, null, List.of()))
                 .isEqualTo(new ResolvedUser(1, 44, "/usr/sbin", List.of(29L, 44L)));
         assertThat(resolver.resolve(rootfs, "33:video", null, null, List.of()))
-                .isEqualTo(new ResolvedUser(33, 44, "/var/www", List.of()));
+                .isEqualTo(new ResolvedUser(33, 44, "/var/www", List.of(44L)));
     }
 
     /** A top layer that only appended to /etc/passwd: /etc/group still comes from the base layer below it. */
@@ -60,7 +60,7 @@ class UserResolverTest {
         Files.writeString(top.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nweb:x:2000:33::/srv:/bin/sh\n");
         List<Path> layers = List.of(top, rootfs);
         assertThat(resolver.resolve(layers, "web:audio", null, null, List.of()))
-                .isEqualTo(new ResolvedUser(2000, 29, "/srv", List.of()));
+                .isEqualTo(new ResolvedUser(2000, 29, "/srv", List.of(29L)));
         // the base layer's users are hidden by the top layer's passwd
         assertThatThrownBy(() -> resolver.resolve(layers, "app", null, null, List.of()))
                 .hasMessageContaining("no user \"app\"");
@@ -69,19 +69,19 @@ class UserResolverTest {
     @Test
     void numeric() {
         assertThat(resolver.resolve(rootfs, "1000:5", null, null, List.of()))
-                .isEqualTo(new ResolvedUser(1000, 5, "/home/app", List.of(29L, 33L)));
+                .isEqualTo(new ResolvedUser(1000, 5, "/home/app", List.of(5L, 29L, 33L)));
         assertThat(resolver.resolve(rootfs, "4242", null, null, List.of()))
-                .isEqualTo(new ResolvedUser(4242, 0, "/", List.of()));
+                .isEqualTo(new ResolvedUser(4242, 0, "/", List.of(0L)));
         assertThat(resolver.resolve(rootfs, null, 1000L, 7L, List.of(100L, 29L)))
-                .isEqualTo(new ResolvedUser(1000, 7, "/home/app", List.of(29L, 33L, 100L)));
+                .isEqualTo(new ResolvedUser(1000, 7, "/home/app", List.of(7L, 29L, 33L, 100L)));
         assertThat(resolver.resolve(rootfs, "", null, null, null))
-                .isEqualTo(new ResolvedUser(0, 0, "/root", List.of()));
+                .isEqualTo(new ResolvedUser(0, 0, "/root", List.of(0L)));
     }
 
     @Test
     void explicitIdsWinOverTheUserString() {
         assertThat(resolver.resolve(rootfs, "app:audio", 33L, 1L, List.of()))
-                .isEqualTo(new ResolvedUser(33, 1, "/var/www", List.of()));
+                .isEqualTo(new ResolvedUser(33, 1, "/var/www", List.of(1L)));
     }
 
     @Test
