@@ -104,7 +104,8 @@ abstract class ContainerLaunchTestBase {
         assertThat(out).contains("rofail").contains("shmok");
         assertThat(Host.status(pid, "Uid")).isEqualTo("1000\t1000\t1000\t1000");
         assertThat(Host.status(pid, "Gid")).isEqualTo("1001\t1001\t1001\t1001");
-        assertThat(Host.status(pid, "Groups")).isEqualTo("1002 1003");
+        // the primary gid is among the supplementary groups, as containerd sets them
+        assertThat(Host.status(pid, "Groups")).isEqualTo("1001 1002 1003");
         assertThat(Host.status(pid, "CapEff")).isEqualTo("0000000000000000");
         long bnd = CapabilitySet.DEFAULT_MASK & ~CapabilitySet.fromNames("NET_RAW", "MKNOD");
         assertThat(Host.status(pid, "CapBnd")).isEqualTo(String.format("%016x", bnd));

@@ -95,7 +95,7 @@ class UserResolverTest {
     @Test
     void missingFilesAreFineForNumericIds(@TempDir Path empty) {
         assertThat(resolver.resolve(empty, "1234:5678", null, null, List.of(9L)))
-                .isEqualTo(new ResolvedUser(1234, 5678, "/", List.of(9L)));
+                .isEqualTo(new ResolvedUser(1234, 5678, "/", List.of(9L, 5678L)));
         assertThatThrownBy(() -> resolver.resolve(empty, "app", null, null, List.of()))
                 .hasMessageContaining("no user \"app\"");
     }
