@@ -5,7 +5,7 @@
 # - a bookworm root filesystem made by mmdebstrap (systemd as PID 1; packages in image-packages.txt; both
 #   kernels' modules in /lib/modules; guest/customize.sh), as a raw ext4 image written by `mkfs.ext4 -d` (no
 #   loop device, no mount);
-# - per kernel, a busybox initramfs with the modules that reach the root disk (virtio-blk, ext4).
+# - per kernel, a busybox initramfs with the modules that reach the root disk (virtio-blk, ext4) and 9p.
 # Prints the path of the file describing the result (vm.env: ROOTFS, KERNEL_<series>, INITRD_<series>).
 # A second run with the same inputs does nothing but check the hash.
 set -euo pipefail
@@ -32,6 +32,7 @@ done
 make_base() {
   local packages
   packages=$(grep -v '^\s*#' "$VM_SRC/image-packages.txt" | xargs | tr ' ' ',')
+  vm_load_indextargets
   mapfile -t mirrors < <(vm_mirror_lines)
   vm_log "mmdebstrap bookworm ($packages)"
   nice -n 10 mmdebstrap --mode=root --variant=minbase --format=tar --include="$packages" \
@@ -83,8 +84,8 @@ fi
 tar --zstd -xpf "$base" -C "$work/root" --numeric-owner --xattrs --xattrs-include='*'
 VM_SRC="$VM_SRC" VM_KERNEL_DIRS="$kdirs" "$VM_SRC/guest/customize.sh" "$work/root"
 
-# Per kernel: the initramfs with virtio_blk and ext4 and what they depend on (from the guest's modules.dep,
-# in load order), uncompressed so that busybox insmod loads them.
+# Per kernel: the initramfs with virtio_blk, ext4 and 9p (a modprobe costs seconds under TCG) and what they
+# need (from the guest's modules.dep, in load order), uncompressed so that busybox insmod loads them.
 for d in $kdirs; do
   rel=$(vm_kernel_release "$d")
   s=$(for x in $SERIES; do case "$rel" in "$x".*) echo "$x";; esac; done | tail -1)
@@ -93,7 +94,7 @@ for d in $kdirs; do
   cp /bin/busybox "$ird/bin/busybox"
   install -m 0755 "$VM_SRC/initramfs/init" "$ird/init"
   moddir="$work/root/lib/modules/$rel"
-  awk -v want="virtio_pci virtio_blk crc32c_generic ext4" '
+  awk -v want="virtio_pci virtio_blk crc32c_generic ext4 9pnet_virtio 9p" '
     function base(p) { sub(/.*\//, "", p); sub(/\.ko(\.xz|\.zst)?$/, "", p); gsub(/-/, "_", p); return p }
     function load(p,   i, n, ds) {
       if (p in done) return; done[p] = 1

@@ -28,9 +28,15 @@ vm_host_tools() {
 
 # The Debian archive and security URIs the host's apt already uses (so no mirror is named here), e.g.
 # "http://host/debian/" for "bookworm" and "http://host/debian-security/" for "bookworm-security".
+# (apt-get indextargets takes seconds: read once, in the calling shell, by vm_load_indextargets)
+VM_INDEXTARGETS=""
+vm_load_indextargets() {
+  [ -n "$VM_INDEXTARGETS" ] \
+    || VM_INDEXTARGETS=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 'Created-By: Packages' 2>/dev/null)
+}
 vm_repo_uri() {
-  apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 'Created-By: Packages' 2>/dev/null \
-    | awk -v s="$1" '$1 == s { print $2; exit }'
+  vm_load_indextargets
+  echo "$VM_INDEXTARGETS" | awk -v s="$1" '$1 == s { print $2; exit }'
 }
 
 vm_mirror_lines() {
@@ -50,18 +56,20 @@ vm_apt_opts() {
 -o APT::Get::List-Cleanup=0 -o APT::Sandbox::User=root"
 }
 
-# The private list: bookworm (+ security) for 6.1 and bookworm-backports for 6.12, refreshed once a day.
+# The private list: bookworm (+ security) for 6.1 and bookworm-backports for 6.12, refreshed once a day (so a
+# kernel update within a day is not seen).
 vm_apt_update() {
   mkdir -p "$VM_APT/lists/partial" "$VM_APT/cache/archives/partial"
+  [ -f "$VM_APT/sources.list" ] \
+    && [ -n "$(find "$VM_APT/lists" -maxdepth 1 -name '*backports*Packages*' -mmin -1440 2>/dev/null)" ] \
+    && return 0
   local main
+  vm_load_indextargets
   main=$(vm_repo_uri bookworm)
   { vm_mirror_lines; echo "deb $main bookworm-backports main"; } \
     | sed 's|^deb |deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] |' > "$VM_APT/sources.list.new"
-  if cmp -s "$VM_APT/sources.list.new" "$VM_APT/sources.list" \
-     && [ -n "$(find "$VM_APT/lists" -maxdepth 1 -name '*backports*Packages*' -mmin -1440 2>/dev/null)" ]; then
-    rm -f "$VM_APT/sources.list.new"; return 0
-  fi
   mv "$VM_APT/sources.list.new" "$VM_APT/sources.list"
+  rm -f "$VM_APT"/resolved-*
   # shellcheck disable=SC2046
   apt-get $(vm_apt_opts) update -q >&2 || vm_die "apt-get update of the private kernel list failed"
 }
@@ -71,12 +79,15 @@ vm_apt_update() {
 # linux-image-6.1.0-57-amd64.
 vm_kernel_package() {
   local series=$1 meta
+  # resolved once per refresh of the lists (apt-cache parses them all on each call)
+  [ -s "$VM_APT/resolved-$series" ] && { cat "$VM_APT/resolved-$series"; return; }
   # shellcheck disable=SC2046
   meta=$(apt-cache $(vm_apt_opts) madison linux-image-amd64 | awk -F'|' '{gsub(/ /, "", $2); print $2}' \
     | grep -E "^${series//./\\.}\\.[0-9]" | sort -V | tail -1)
   [ -n "$meta" ] || vm_die "no linux-image-amd64 $series.* in the private list ($VM_APT/sources.list)"
   # shellcheck disable=SC2046
-  apt-cache $(vm_apt_opts) show "linux-image-amd64=$meta" | sed -n 's/^Depends: \(linux-image-[^ ,]*\).*/\1/p' | head -1
+  apt-cache $(vm_apt_opts) show "linux-image-amd64=$meta" | sed -n 's/^Depends: \(linux-image-[^ ,]*\).*/\1/p' \
+    | head -1 | tee "$VM_APT/resolved-$series"
 }
 
 # Downloads and unpacks a kernel series into $VM_KERNELS/<package>/ (cached). Prints that directory.

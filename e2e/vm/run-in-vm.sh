@@ -93,6 +93,8 @@ kvm_works() {
   local ok=no
   for i in $(seq 1 150); do
     if grep -q JCRI-VM-PROBE-OK "$probe_dir/serial.log" 2>/dev/null; then ok=yes; break; fi
+    # what a nested /dev/kvm that cannot run the kernel says (qemu then hangs instead of exiting)
+    grep -q "KVM internal error" "$probe_dir/serial.log.qemu" 2>/dev/null && break
     kill -0 "$qemu_pid" 2>/dev/null || break
     sleep 0.2
   done

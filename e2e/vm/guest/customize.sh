@@ -18,7 +18,9 @@ mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
 ln -sf /etc/systemd/system/jcri-vm-run.service "$root/etc/systemd/system/multi-user.target.wants/"
 # what costs boot time under TCG and serves no test; the registry is started by the tests that want it
 for u in apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer e2scrub_reap.service fstrim.timer \
-         man-db.timer dpkg-db-backup.timer docker-registry.service systemd-timesyncd.service getty@tty1.service; do
+         man-db.timer dpkg-db-backup.timer docker-registry.service systemd-timesyncd.service getty@tty1.service \
+         serial-getty@ttyS0.service modprobe@drm.service modprobe@efi_pstore.service modprobe@dm_mod.service \
+         systemd-pstore.service; do
   ln -sf /dev/null "$root/etc/systemd/system/$u"
 done
 ln -sf /lib/systemd/system/multi-user.target "$root/etc/systemd/system/default.target"
@@ -40,5 +42,12 @@ for k in $VM_KERNEL_DIRS; do
     --exclude="$rel/kernel/net/wireless" --exclude="$rel/kernel/net/mac80211" \
     --exclude="$rel/kernel/sound" \
     -cf - "$rel" | tar -C "$root/lib/modules" -xf -
+  # uncompressed: under TCG a module's xz decompression at load time costs seconds
+  find "$root/lib/modules/$rel" -name '*.ko.xz' -print0 | xargs -0 -r -n 64 xz -d
   chroot "$root" depmod -a "$rel"
 done
+# The emulated machine's own devices, which udev would load drivers for at every boot and no test uses
+# (q35's AHCI and SMBus, the TCO watchdog, and KVM itself: `-cpu max` advertises SVM/VMX). blacklist only stops
+# loading by device alias: `modprobe NAME` still works.
+printf 'blacklist %s\n' ahci libata i2c_i801 lpc_ich iTCO_wdt iTCO_vendor_support kvm kvm_amd kvm_intel \
+  powernow_k8 pcspkr serio_raw joydev evdev intel_pmc_bxt > "$root/etc/modprobe.d/jcri-vm.conf"
