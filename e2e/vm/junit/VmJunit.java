@@ -45,7 +45,8 @@ public final class VmJunit {
         int passed = listener.passed;
         int failed = listener.failures.size();
         int skipped = listener.skips.size();
-        System.out.printf("VmJunit: %d tests in %.1f s (%s)%n", passed + failed + skipped, seconds, String.join(" ", args));
+        System.out.printf("VmJunit: %d tests in %.1f s (%s)%n", passed + failed + skipped, seconds,
+                String.join(" ", args));
         for (String f : listener.failures) {
             System.out.println("FAILED " + f);
         }
@@ -132,13 +133,19 @@ public final class VmJunit {
                 String cls = m.getClassName().substring(m.getClassName().lastIndexOf('.') + 1);
                 String display = id.getDisplayName();
                 // parameterized and repeated tests: keep the invocation's display name
-                return cls + "." + m.getMethodName() + (display.startsWith(m.getMethodName() + "(") ? "" : " " + display);
+                boolean plain = display.startsWith(m.getMethodName() + "(");
+                return cls + "." + m.getMethodName() + (plain ? "" : " " + display);
             }
             return id.getDisplayName();
         }
 
+        /** The exception's class and the first non-blank line of its message (AssertJ's start with a newline). */
         private static String describe(Optional<Throwable> thrown) {
-            return thrown.map(t -> firstLine(t.toString())).orElse("(no exception)");
+            return thrown.map(t -> {
+                String message = t.getMessage() == null ? "" : t.getMessage();
+                String line = message.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+                return firstLine(t.getClass().getName() + (line.isEmpty() ? "" : ": " + line));
+            }).orElse("(no exception)");
         }
 
         private static String stack(Optional<Throwable> thrown) {
