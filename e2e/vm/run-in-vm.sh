@@ -5,9 +5,10 @@
 #   e2e/vm/run-in-vm.sh 6.1|6.12 COMMAND [ARG...]
 #
 # The command runs as root under systemd (jcri-vm-run.service) from the checkout's root, with JCRI_VM=1,
-# JCRI_VM_KERNEL (the release booted, as uname -r should say) and JCRI_VM_RESULTS (a directory in the share, for its results) set. A command
-# that counts tests writes "PASSED FAILED SKIPPED" into $JCRI_VM_RESULTS/counts (and may write the failures'
-# first lines into $JCRI_VM_RESULTS/failures); otherwise the command is one test, passed when it exits 0.
+# JCRI_VM_KERNEL (the release booted, as `uname -r` should say) and JCRI_VM_RESULTS (a directory in the share,
+# for its results) set. A command that counts tests writes "PASSED FAILED SKIPPED" into
+# $JCRI_VM_RESULTS/counts (and may write the failures' and skips' first lines into $JCRI_VM_RESULTS/failures
+# and skips); otherwise the command is one test, passed when it exits 0.
 # Prints the command's output, the timings and an "N passed, N failed" line; exits 0 when all passed.
 # The guest's output, exit code and serial console stay in e2e/target/vm/logs/<kernel>/.
 #
@@ -169,13 +170,19 @@ else
     echo "failures on $release:"
     sed 's/^/  /' "$logs/failures"
   fi
+  if [ -s "$logs/skips" ]; then
+    echo "skipped on $release:"
+    sed 's/^/  /' "$logs/skips"
+  fi
 fi
 
 uptime_line=""
 if [ -f "$logs/uptime" ]; then
-  uptime_line=$(awk '{ v[$1] = $2 } END { printf "guest uptime at command %.1f s, command %.1f s", v["share_mounted"], v["command_done"] - v["share_mounted"] }' "$logs/uptime")
+  uptime_line=$(awk '{ v[$1] = $2 } END { printf "guest uptime at command %.1f s, command %.1f s",
+    v["share_mounted"], v["command_done"] - v["share_mounted"] }' "$logs/uptime")
 fi
-vm_log "kernel $release, accel ${accel%%,*}: boot to command ${boot_s:-n/a} s (${uptime_line:-no guest timings}), total $total_s s, exit $rc"
+vm_log "kernel $release, accel ${accel%%,*}: boot to command ${boot_s:-n/a} s" \
+  "(${uptime_line:-no guest timings}), total $total_s s, exit $rc"
 if [ "$skipped" -gt 0 ]; then
   echo "vm-$series: $passed passed, $failed failed, $skipped skipped"
 else

@@ -39,15 +39,16 @@ fi
 total_passed=0; total_failed=0; summary=()
 if [ "$host" = yes ]; then
   t0=$(date +%s.%N)
-  rc=0; "$VM_SRC/junit.sh" runtime "${classes[@]}" | tee "$VM_DIR/host-run.log" || rc=$?
-  summary+=("host: $(grep -E '^[0-9]+ passed, [0-9]+ failed' "$VM_DIR/host-run.log" | tail -1)"\
-" in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s (JVM included)")
+  "$VM_SRC/junit.sh" runtime "${classes[@]}" | tee "$VM_DIR/host-run.log" || true
+  took=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+  # the host's result is shown for comparison and not counted: the tier's verdict is the VM's
+  summary+=("host: $(grep -E '^[0-9]+ passed, [0-9]+ failed' "$VM_DIR/host-run.log" | tail -1) in $took s")
 fi
 for k in $kernels; do
-  rc=0
-  "$VM_SRC/run-in-vm.sh" "$k" e2e/vm/junit.sh runtime "${classes[@]}" | tee "$VM_DIR/vm-run-$k.log" || rc=$?
+  "$VM_SRC/run-in-vm.sh" "$k" e2e/vm/junit.sh runtime "${classes[@]}" | tee "$VM_DIR/vm-run-$k.log" || true
   line=$(grep -E '^vm-[0-9.]+: [0-9]+ passed, [0-9]+ failed' "$VM_DIR/vm-run-$k.log" | tail -1)
-  p=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed.*/\1/p'); f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
+  p=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed.*/\1/p')
+  f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
   total_passed=$((total_passed + ${p:-0})); total_failed=$((total_failed + ${f:-1}))
   summary+=("$line")
 done
