@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * {@code ContainerStatus}: state, times, exit code and reason, image, mounts, log path, labels and annotations as
@@ -98,11 +99,27 @@ public final class ContainerStatusRpc {
     }
 
     private Object runtimeSpec(Container c) {
+        Map<String, Object> spec;
         try {
-            return runtime.ociSpec(c.id());
+            spec = new LinkedHashMap<>(runtime.ociSpec(c.id()));
         } catch (RuntimeException e) {
             return null; // the runtime no longer knows the container
         }
+        spec.put("annotations", specAnnotations(c));
+        return spec;
+    }
+
+    /**
+     * The spec's annotations as containerd's CRI plugin writes them: the container's own annotations plus its
+     * {@code io.kubernetes.cri.*} keys (tools read the container type, name and sandbox id there).
+     */
+    private static Map<String, String> specAnnotations(Container c) {
+        Map<String, String> a = new TreeMap<>(c.config().getAnnotationsMap());
+        a.put("io.kubernetes.cri.container-type", "container");
+        a.put("io.kubernetes.cri.container-name", c.config().getMetadata().getName());
+        a.put("io.kubernetes.cri.sandbox-id", c.sandboxId());
+        a.put("io.kubernetes.cri.image-name", c.config().getImage().getImage());
+        return a;
     }
 
     public static Optional<io.jcri.runtime.ContainerState> stateOf(ContainerRuntime runtime, Container c) {

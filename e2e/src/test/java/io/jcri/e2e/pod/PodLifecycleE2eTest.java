@@ -60,9 +60,10 @@ class PodLifecycleE2eTest extends PodE2eBase {
             ContainerStatus running = c.status(ctr);
             assertThat(running.getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);
             assertThat(running.getStartedAt()).isGreaterThanOrEqualTo(running.getCreatedAt());
-            assertThat(running.getImageRef()).isEqualTo(fx.daemon.endpoint().images().imageStatus(
+            // the repo digest the image was pulled by, as containerd reports it (kubelet's imageID)
+            assertThat(running.getImageRef()).isIn(fx.daemon.endpoint().images().imageStatus(
                     io.jcri.cri.v1.ImageStatusRequest.newBuilder().setImage(io.jcri.cri.v1.ImageSpec.newBuilder()
-                            .setImage(fx.image)).build()).getImage().getId());
+                            .setImage(fx.image)).build()).getImage().getRepoDigestsList());
 
             assertThat(c.exec(ctr, "busybox", "hostname").getStdout().toStringUtf8().trim()).isEqualTo("flow");
             String resolv = c.exec(ctr, "cat", "/etc/resolv.conf").getStdout().toStringUtf8();
