@@ -67,7 +67,9 @@ class InspectDifferentialTest {
             return "info.pid in the container's mount namespace: "
                     + rt.sh(started.of(rt), "readlink /proc/self/ns/mnt").trim().equals(host);
         }).assertSame("ContainerStatus verbose info.pid");
-        info.map(i -> i.path("runtimeType").asText()).assertSame("info.runtimeType");
+        // the value names each runtime's own shim type (io.containerd.runc.v2, io.jcri.runtime.v1): compared is
+        // that there is one
+        info.map(i -> "runtimeType set: " + !i.path("runtimeType").asText().isEmpty()).assertSame("info.runtimeType");
     }
 
     @Test
