@@ -21,8 +21,14 @@ final class CniResultCache {
 
     private final Path dir;
 
+    /** Opened once per daemon, at start-up: the temp file of a write a crash interrupted is dropped. */
     CniResultCache(Path dir) {
         this.dir = dir;
+        try {
+            PrivateFiles.removeUnfinishedWrites(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean " + dir, e);
+        }
     }
 
     void put(String sandboxId, ObjectNode entry) {

@@ -50,8 +50,14 @@ final class JsonFiles<T> {
         }
     }
 
+    /** All records, at start-up; the temp file of a write a crash interrupted is dropped. */
     List<T> readAll() {
         List<T> out = new ArrayList<>();
+        try {
+            PrivateFiles.removeUnfinishedWrites(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean " + dir, e);
+        }
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
                 try {

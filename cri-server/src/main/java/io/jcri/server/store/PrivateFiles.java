@@ -50,6 +50,21 @@ public final class PrivateFiles {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /**
+     * Deletes the temp files of writes a dead daemon did not finish ({@link #write}'s {@code *.tmp}): the rename
+     * never happened, so the old file (or none) is the truth. Only at start-up, before anything writes.
+     */
+    public static void removeUnfinishedWrites(Path dir) throws IOException {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
     /** Narrows a file written before this rule existed to 0600. */
     public static void narrow(Path file) throws IOException {
         if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)

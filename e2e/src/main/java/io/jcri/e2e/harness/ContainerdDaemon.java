@@ -1,8 +1,5 @@
 package io.jcri.e2e.harness;
 
-import io.grpc.StatusRuntimeException;
-import io.jcri.cri.v1.RuntimeServiceGrpc;
-import io.jcri.cri.v1.VersionRequest;
 import io.jcri.image.testkit.ManifestFormat;
 import io.jcri.image.testkit.TestImageBuilder;
 import io.jcri.image.testkit.TestLayers;
@@ -116,7 +113,7 @@ public final class ContainerdDaemon implements AutoCloseable {
                 if (!p.isAlive()) {
                     throw new IllegalStateException("containerd exited with " + p.exitValue() + ":\n" + d.log());
                 }
-                return Files.exists(socket) && d.answersVersion();
+                return Files.exists(socket) && d.endpoint().answersVersion();
             });
         } catch (RuntimeException | Error e) {
             d.close();
@@ -125,15 +122,6 @@ public final class ContainerdDaemon implements AutoCloseable {
         return d;
     }
 
-    private boolean answersVersion() {
-        try {
-            RuntimeServiceGrpc.newBlockingStub(endpoint().channel()).withDeadlineAfter(2, TimeUnit.SECONDS)
-                    .version(VersionRequest.getDefaultInstance());
-            return true;
-        } catch (StatusRuntimeException e) {
-            return false;
-        }
-    }
 
     public String log() {
         try {

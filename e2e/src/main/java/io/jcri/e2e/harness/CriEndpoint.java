@@ -1,9 +1,11 @@
 package io.jcri.e2e.harness;
 
 import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.jcri.cri.v1.ImageServiceGrpc;
 import io.jcri.cri.v1.RuntimeServiceGrpc;
+import io.jcri.cri.v1.VersionRequest;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
@@ -56,6 +58,17 @@ public final class CriEndpoint implements AutoCloseable {
 
     public ImageServiceGrpc.ImageServiceBlockingStub images() {
         return ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(300, TimeUnit.SECONDS);
+    }
+
+    /** Whether the runtime answers Version within 2 s (it is up and serving). */
+    public boolean answersVersion() {
+        try {
+            RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
+                    .version(VersionRequest.getDefaultInstance());
+            return true;
+        } catch (StatusRuntimeException e) {
+            return false;
+        }
     }
 
     @Override

@@ -1,8 +1,5 @@
 package io.jcri.e2e.harness;
 
-import io.grpc.StatusRuntimeException;
-import io.jcri.cri.v1.RuntimeServiceGrpc;
-import io.jcri.cri.v1.VersionRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -97,19 +94,10 @@ public final class JcriDaemon implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new AssertionError("jcri exited with " + process.exitValue() + " before serving:\n" + log());
             }
-            return Files.exists(socket) && answersVersion();
+            return Files.exists(socket) && endpoint().answersVersion();
         });
     }
 
-    private boolean answersVersion() {
-        try {
-            RuntimeServiceGrpc.newBlockingStub(endpoint().channel()).withDeadlineAfter(2, TimeUnit.SECONDS)
-                    .version(VersionRequest.getDefaultInstance());
-            return true;
-        } catch (StatusRuntimeException e) {
-            return false;
-        }
-    }
 
     public synchronized CriEndpoint endpoint() {
         if (endpoint == null) {
