@@ -57,16 +57,17 @@ final class ContainerDevices {
             return HostDevices.resolve(host, d.getContainerPath(), access);
         } catch (NoSuchFileException e) {
             // containerd fails its spec generation with a plain error, which reaches the client as UNKNOWN
-            // ("lstat <path>: no such file or directory"); same code, with the field named
-            throw new CriException(Status.Code.UNKNOWN, "CreateContainer: device host_path " + shown(host)
+            // ("lstat <path>: no such file or directory"); its words, with the field named, under the clear code
+            // the project gives bad input
+            throw new CriException(Status.Code.NOT_FOUND, "CreateContainer: device host_path " + shown(host)
                     + " (for " + shown(d.getContainerPath()) + "): lstat " + shown(e.getFile())
                     + ": no such file or directory");
         } catch (HostDevices.NotADeviceException e) {
-            throw new CriException(Status.Code.UNKNOWN, "CreateContainer: device host_path " + shown(host)
+            throw CriException.invalidArgument("CreateContainer: device host_path " + shown(host)
                     + ": not a device node");
         } catch (IOException e) {
-            throw new CriException(Status.Code.UNKNOWN, "CreateContainer: device host_path " + shown(host)
-                    + " cannot be read: " + e.getMessage());
+            throw new CriException(Status.Code.FAILED_PRECONDITION, "CreateContainer: device host_path "
+                    + shown(host) + " cannot be read: " + shown(e.getMessage()));
         }
     }
 
