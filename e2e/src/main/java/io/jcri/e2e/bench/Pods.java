@@ -2,9 +2,7 @@ package io.jcri.e2e.bench;
 
 import io.grpc.StatusRuntimeException;
 import io.jcri.cri.v1.ContainerConfig;
-import io.jcri.cri.v1.ContainerMetadata;
 import io.jcri.cri.v1.CreateContainerRequest;
-import io.jcri.cri.v1.ImageSpec;
 import io.jcri.cri.v1.LinuxPodSandboxConfig;
 import io.jcri.cri.v1.LinuxSandboxSecurityContext;
 import io.jcri.cri.v1.NamespaceMode;
@@ -17,6 +15,7 @@ import io.jcri.cri.v1.RunPodSandboxRequest;
 import io.jcri.cri.v1.StartContainerRequest;
 import io.jcri.cri.v1.StopContainerRequest;
 import io.jcri.cri.v1.StopPodSandboxRequest;
+import io.jcri.e2e.harness.KubeletRequests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -114,12 +113,7 @@ public final class Pods {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return ContainerConfig.newBuilder()
-                .setMetadata(ContainerMetadata.newBuilder().setName(name))
-                .setImage(ImageSpec.newBuilder().setImage(image))
-                .addAllCommand(List.of(command))
-                .setLogPath(name + "/0.log")
-                .putLabels("io.kubernetes.container.name", name)
+        return KubeletRequests.container(image, name, command)
                 .putLabels("io.kubernetes.pod.uid", pod.config().getMetadata().getUid())
                 .build();
     }

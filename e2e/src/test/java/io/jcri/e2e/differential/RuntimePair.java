@@ -1,7 +1,6 @@
 package io.jcri.e2e.differential;
 
 import io.jcri.cri.v1.ContainerConfig;
-import io.jcri.cri.v1.ContainerMetadata;
 import io.jcri.cri.v1.ImageSpec;
 import io.jcri.cri.v1.LinuxPodSandboxConfig;
 import io.jcri.cri.v1.LinuxSandboxSecurityContext;
@@ -19,6 +18,7 @@ import io.jcri.image.testkit.TestImageBuilder;
 import io.jcri.image.testkit.TestLayer;
 import io.jcri.image.testkit.TestLayers;
 import io.jcri.image.testkit.TestRegistry;
+import io.jcri.e2e.harness.KubeletRequests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -217,12 +217,7 @@ final class RuntimePair implements AutoCloseable {
 
     /** A container of the busybox image running {@code command}, logging to {@code name/0.log}. */
     ContainerConfig.Builder container(String name, String... command) {
-        return ContainerConfig.newBuilder()
-                .setMetadata(ContainerMetadata.newBuilder().setName(name))
-                .setImage(ImageSpec.newBuilder().setImage(image))
-                .addAllCommand(List.of(command))
-                .setLogPath(name + "/0.log")
-                .putLabels("io.kubernetes.container.name", name);
+        return KubeletRequests.container(image, name, command);
     }
 
     /** After each case: every pod either side still has is stopped and removed. */

@@ -1,7 +1,6 @@
 package io.jcri.e2e.streaming;
 
 import io.jcri.cri.v1.ContainerConfig;
-import io.jcri.cri.v1.ContainerMetadata;
 import io.jcri.cri.v1.CreateContainerRequest;
 import io.jcri.cri.v1.ImageSpec;
 import io.jcri.cri.v1.LinuxPodSandboxConfig;
@@ -18,10 +17,10 @@ import io.jcri.image.testkit.ManifestFormat;
 import io.jcri.image.testkit.TestImageBuilder;
 import io.jcri.image.testkit.TestLayers;
 import io.jcri.image.testkit.TestRegistry;
+import io.jcri.e2e.harness.KubeletRequests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -99,11 +98,7 @@ final class StreamingFixture implements AutoCloseable {
     }
 
     ContainerConfig.Builder container(String name, String... command) {
-        return ContainerConfig.newBuilder()
-                .setMetadata(ContainerMetadata.newBuilder().setName(name))
-                .setImage(ImageSpec.newBuilder().setImage(image))
-                .addAllCommand(List.of(command))
-                .setLogPath(name + "/0.log");
+        return KubeletRequests.container(image, name, command);
     }
 
     /** Creates and starts a container in the pod; returns its id. */
