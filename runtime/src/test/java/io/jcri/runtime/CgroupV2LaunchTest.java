@@ -1,6 +1,8 @@
 package io.jcri.runtime;
 
+import io.jcri.runtime.cgroup.CgroupDriver;
 import io.jcri.runtime.cgroup.CgroupException;
+import io.jcri.runtime.cgroup.CgroupManager;
 import io.jcri.runtime.cgroup.CgroupMode;
 import io.jcri.runtime.cgroup.Resources;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,12 +27,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Real containers with the cgroup mode forced to v2 ({@link RuntimeOptions#cgroupMode()}): on this hybrid host the
- * runtime then uses the cgroup2 mount at /sys/fs/cgroup/unified, which has no domain controllers, but membership,
+ * runtime then uses the cgroup2 mount (found in mountinfo: /sys/fs/cgroup/unified here), which has no domain
+ * controllers on this host, but membership,
  * the gate, cgroup namespaces, the cgroup2 mount, cgroup.kill and removal are all real. Each launch test runs on
  * both /proc paths (fsconfig "pidns" and the in-namespace helper).
  */
 class CgroupV2LaunchTest {
-    static final Path UNIFIED = Path.of("/sys/fs/cgroup/unified");
+    /** The cgroup2 mount as /proc/self/mountinfo has it: /sys/fs/cgroup/unified here, /sys/fs/cgroup on pure v2. */
+    static final Path UNIFIED = java.util.Objects.requireNonNullElse(
+            CgroupManager.detect(CgroupDriver.CGROUPFS).unifiedMount(), Path.of("/sys/fs/cgroup/unified"));
 
     @TempDir
     Path tmp;
