@@ -10,6 +10,7 @@ import io.jcri.cri.v1.PodSandboxConfig;
 import io.jcri.cri.v1.PodSandboxMetadata;
 import io.jcri.cri.v1.PullImageRequest;
 import io.jcri.e2e.harness.CniBridgeNetwork;
+import io.jcri.e2e.harness.CgroupTrees;
 import io.jcri.e2e.harness.ContainerdDaemon;
 import io.jcri.e2e.harness.JcriDaemon;
 import io.jcri.image.testkit.ManifestFormat;
@@ -252,7 +253,7 @@ final class RuntimePair implements AutoCloseable {
                 copyLog(jcriDaemon.log(), "jcri.log");
             }
         });
-        step(errors, () -> Cgroups.removeTrees("jcridiff-" + tag + "-"));
+        step(errors, () -> CgroupTrees.removeTrees("jcridiff-" + tag + "-"));
         step(errors, () -> {
             if (base != null) {
                 Host.unmountAll(base);

@@ -15,6 +15,7 @@ import io.jcri.e2e.bench.BenchTarget;
 import io.jcri.e2e.bench.ContainerdTarget;
 import io.jcri.e2e.bench.JcriTarget;
 import io.jcri.e2e.bench.Pods;
+import io.jcri.e2e.harness.CgroupTrees;
 import io.jcri.e2e.harness.ContainerdDaemon;
 import io.jcri.e2e.harness.Deadline;
 import io.jcri.image.testkit.ManifestFormat;
@@ -59,6 +60,9 @@ class SpdystreamClientE2eTest {
         }
     }
 
+    /** This run's names: bridges, cgroup parents. */
+    private static String tag;
+
     @BeforeAll
     static void start() throws Exception {
         GoSpdyClient.binary();
@@ -67,7 +71,7 @@ class SpdystreamClientE2eTest {
                 .push(registry, "e2e/busybox", "1.0", ManifestFormat.OCI);
         String busybox = registry.host() + "/e2e/busybox:1.0";
         String pause = ContainerdDaemon.pushSandboxImage(registry, "e2e/pause");
-        String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
+        tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
         int net = ThreadLocalRandom.current().nextInt(1, 254);
         for (String name : List.of("jcri", "containerd")) {
             Path dir = Files.createDirectories(base.resolve(name));
@@ -116,6 +120,14 @@ class SpdystreamClientE2eTest {
         sides.clear();
         if (registry != null) {
             registry.close();
+        }
+        if (tag != null) {
+            try {
+                // the pods' cgroup parents (kubelet's to remove, so no runtime removes them)
+                CgroupTrees.removeTrees("jcri-e2e-spdy-" + tag + "-");
+            } catch (IOException | RuntimeException e) {
+                failures.add("cgroup parents: " + e);
+            }
         }
         assertThat(failures).as("teardown").isEmpty();
     }

@@ -1,4 +1,4 @@
-package io.jcri.e2e.differential;
+package io.jcri.e2e.harness;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -11,13 +11,14 @@ import java.util.List;
  * The cgroup trees of this run's pods (the cgroup parents kubelet would own): their leftover processes are
  * killed by PID and the directories removed, deepest first, in every hierarchy mounted under /sys/fs/cgroup.
  */
-final class Cgroups {
+public final class CgroupTrees {
     private static final Path ROOT = Path.of("/sys/fs/cgroup");
 
-    private Cgroups() {
+    private CgroupTrees() {
     }
 
-    static void removeTrees(String prefix) throws IOException {
+    /** Removes every cgroup tree whose top directory starts with {@code prefix}, in every hierarchy. */
+    public static void removeTrees(String prefix) throws IOException {
         for (Path hierarchy : hierarchies()) {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(hierarchy, prefix + "*")) {
                 for (Path tree : ds) {
