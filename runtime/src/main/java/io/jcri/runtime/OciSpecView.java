@@ -12,7 +12,6 @@ import io.jcri.runtime.security.SeccompArch;
 import io.jcri.runtime.security.SeccompArg;
 import io.jcri.runtime.security.SeccompProfile;
 import io.jcri.runtime.security.SeccompRule;
-import io.jcri.runtime.security.UserResolver;
 
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -34,7 +33,6 @@ import java.util.Map;
  */
 final class OciSpecView {
     static final String OCI_VERSION = "1.0.2";
-    private static final UserResolver USERS = new UserResolver();
 
     /** Where the container's namespaces come from and how its cgroup and /sys/fs/cgroup were set up. */
     record Facts(Path rootfs, PodNamespaces pod, long targetPid, String cgroupsPath, boolean cgroupNamespace,
@@ -46,7 +44,7 @@ final class OciSpecView {
 
     static Map<String, Object> render(ContainerSpec spec, Facts facts) {
         SecuritySpec s = spec.security();
-        CapabilitySet caps = CapabilitySet.resolve(s.privileged(), s.capAdd(), s.capDrop());
+        CapabilitySet caps = SecurityResolution.capabilities(s);
         Map<String, Object> oci = new LinkedHashMap<>();
         oci.put("ociVersion", OCI_VERSION);
         oci.put("process", process(spec, caps));
@@ -69,8 +67,7 @@ final class OciSpecView {
         SecuritySpec s = spec.security();
         Map<String, Object> m = new LinkedHashMap<>();
         putIf(m, "terminal", p.tty());
-        ResolvedUser user = USERS.resolve(spec.lowerDirs(), s.runAsUsername(), s.runAsUser(), s.runAsGroup(),
-                s.supplementalGroups());
+        ResolvedUser user = SecurityResolution.user(s, spec.lowerDirs());
         Map<String, Object> u = new LinkedHashMap<>();
         u.put("uid", user.uid());
         u.put("gid", user.gid());
@@ -155,7 +152,7 @@ final class OciSpecView {
         linux.put("resources", resources(spec.resources(), s.privileged()));
         linux.put("cgroupsPath", facts.cgroupsPath());
         linux.put("namespaces", namespaces(spec.namespaces(), facts));
-        SeccompProfile profile = seccomp(s, caps);
+        SeccompProfile profile = SecurityResolution.seccomp(s, caps);
         if (profile != null) linux.put("seccomp", seccomp(profile));
         List<String> masked = s.privileged() ? List.of()
                 : s.maskedPaths() == null ? MaskedPaths.masked(false) : s.maskedPaths();
@@ -255,17 +252,6 @@ final class OciSpecView {
         m.put("type", type);
         if (path != null) m.put("path", path.toString());
         return m;
-    }
-
-    /** The profile the launch installs (as {@code SecurityResolution}), or null when it installs no filter. */
-    private static SeccompProfile seccomp(SecuritySpec s, CapabilitySet caps) {
-        if (s.privileged()) return null;
-        SeccompProfile profile = switch (s.seccomp().type()) {
-            case UNCONFINED -> SeccompProfile.unconfined();
-            case RUNTIME_DEFAULT -> SeccompProfile.runtimeDefault(caps.bounding());
-            case LOCALHOST -> SeccompProfile.fromJson(s.seccomp().localhostProfile());
-        };
-        return profile.isUnconfined() ? null : profile;
     }
 
     static Map<String, Object> seccomp(SeccompProfile p) {

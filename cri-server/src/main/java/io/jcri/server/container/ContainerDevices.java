@@ -6,6 +6,7 @@ import io.jcri.cri.v1.Device;
 import io.jcri.runtime.DeviceSpec;
 import io.jcri.runtime.HostDevices;
 import io.jcri.server.grpc.CriException;
+import io.jcri.server.grpc.Quoted;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import java.util.List;
  * {@code WithHostDevices} gives it (its device cgroup allows everything anyway).
  */
 final class ContainerDevices {
-    private static final int SHOWN = 200;
 
     private ContainerDevices() {
     }
@@ -42,16 +42,16 @@ final class ContainerDevices {
         String host = d.getHostPath();
         String access = d.getPermissions();
         if (host.isEmpty() || !host.startsWith("/")) {
-            throw CriException.invalidArgument("CreateContainer: device host_path \"" + shown(host)
-                    + "\" must be an absolute path");
+            throw CriException.invalidArgument("CreateContainer: device host_path " + Quoted.of(host)
+                    + " must be an absolute path");
         }
         if (!d.getContainerPath().isEmpty() && !d.getContainerPath().startsWith("/")) {
-            throw CriException.invalidArgument("CreateContainer: device container_path \""
-                    + shown(d.getContainerPath()) + "\" (for " + shown(host) + ") must be an absolute path");
+            throw CriException.invalidArgument("CreateContainer: device container_path "
+                    + Quoted.of(d.getContainerPath()) + " (for " + Quoted.of(host) + ") must be an absolute path");
         }
         if (access.isEmpty() || !access.chars().allMatch(c -> c == 'r' || c == 'w' || c == 'm')) {
-            throw CriException.invalidArgument("CreateContainer: device permissions \"" + shown(access) + "\" (for "
-                    + shown(host) + ") must be one or more of r, w, m");
+            throw CriException.invalidArgument("CreateContainer: device permissions " + Quoted.of(access) + " (for "
+                    + Quoted.of(host) + ") must be one or more of r, w, m");
         }
         try {
             return HostDevices.resolve(host, d.getContainerPath(), access);
@@ -59,19 +59,16 @@ final class ContainerDevices {
             // containerd fails its spec generation with a plain error, which reaches the client as UNKNOWN
             // ("lstat <path>: no such file or directory"); its words, with the field named, under the clear code
             // the project gives bad input
-            throw new CriException(Status.Code.NOT_FOUND, "CreateContainer: device host_path " + shown(host)
-                    + " (for " + shown(d.getContainerPath()) + "): lstat " + shown(e.getFile())
+            throw new CriException(Status.Code.NOT_FOUND, "CreateContainer: device host_path " + Quoted.of(host)
+                    + " (for " + Quoted.of(d.getContainerPath()) + "): lstat " + Quoted.of(e.getFile())
                     + ": no such file or directory");
         } catch (HostDevices.NotADeviceException e) {
-            throw CriException.invalidArgument("CreateContainer: device host_path " + shown(host)
+            throw CriException.invalidArgument("CreateContainer: device host_path " + Quoted.of(host)
                     + ": not a device node");
         } catch (IOException e) {
             throw new CriException(Status.Code.FAILED_PRECONDITION, "CreateContainer: device host_path "
-                    + shown(host) + " cannot be read: " + shown(e.getMessage()));
+                    + Quoted.of(host) + " cannot be read: " + Quoted.of(e.getMessage()));
         }
     }
 
-    private static String shown(String s) {
-        return s == null ? "" : s.length() <= SHOWN ? s : s.substring(0, SHOWN) + "...";
-    }
 }

@@ -4,6 +4,7 @@ import io.jcri.cri.v1.LinuxContainerSecurityContext;
 import io.jcri.cri.v1.SecurityProfile;
 import io.jcri.runtime.SecuritySpec;
 import io.jcri.server.grpc.CriException;
+import io.jcri.server.grpc.Quoted;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -16,7 +17,6 @@ import java.nio.file.Path;
  */
 final class SeccompProfiles {
     private static final String LOCALHOST_PREFIX = "localhost/";
-    private static final int SHOWN = 200;
 
     private SeccompProfiles() {
     }
@@ -27,8 +27,8 @@ final class SeccompProfiles {
             return SecuritySpec.Seccomp.UNCONFINED;
         }
         if (profile.getProfileType() != SecurityProfile.ProfileType.Localhost && !profile.getLocalhostRef().isEmpty()) {
-            throw CriException.invalidArgument("CreateContainer: seccomp localhost_ref \""
-                    + shown(profile.getLocalhostRef()) + "\" is only allowed with profile_type Localhost, not "
+            throw CriException.invalidArgument("CreateContainer: seccomp localhost_ref "
+                    + Quoted.of(profile.getLocalhostRef()) + " is only allowed with profile_type Localhost, not "
                     + profile.getProfileType());
         }
         return switch (profile.getProfileType()) {
@@ -52,8 +52,8 @@ final class SeccompProfiles {
                     .setProfileType(SecurityProfile.ProfileType.Unconfined).build();
             default -> {
                 if (!path.startsWith(LOCALHOST_PREFIX)) {
-                    throw CriException.invalidArgument("CreateContainer: seccomp_profile_path \"" + shown(path)
-                            + "\" is none of runtime/default, docker/default, unconfined, localhost/<absolute path>");
+                    throw CriException.invalidArgument("CreateContainer: seccomp_profile_path " + Quoted.of(path)
+                            + " is none of runtime/default, docker/default, unconfined, localhost/<absolute path>");
                 }
                 yield SecurityProfile.newBuilder().setProfileType(SecurityProfile.ProfileType.Localhost)
                         .setLocalhostRef(path.substring(LOCALHOST_PREFIX.length())).build();
@@ -66,17 +66,14 @@ final class SeccompProfiles {
         String file = ref.startsWith(LOCALHOST_PREFIX) ? ref.substring(LOCALHOST_PREFIX.length()) : ref;
         if (file.isEmpty() || !file.startsWith("/")) {
             throw CriException.invalidArgument("CreateContainer: a Localhost seccomp profile needs an absolute path,"
-                    + " got \"" + shown(ref) + "\"");
+                    + " got " + Quoted.of(ref));
         }
         Path p = Path.of(file);
         if (!Files.isRegularFile(p)) {
-            throw CriException.invalidArgument("CreateContainer: seccomp profile " + shown(file)
+            throw CriException.invalidArgument("CreateContainer: seccomp profile " + Quoted.of(file)
                     + " does not exist or is not a file");
         }
         return new SecuritySpec.Seccomp(SecuritySpec.Seccomp.Type.LOCALHOST, p);
     }
 
-    private static String shown(String s) {
-        return s.length() <= SHOWN ? s : s.substring(0, SHOWN) + "...";
-    }
 }

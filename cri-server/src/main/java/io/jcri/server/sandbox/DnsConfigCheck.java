@@ -2,6 +2,7 @@ package io.jcri.server.sandbox;
 
 import io.jcri.cri.v1.DNSConfig;
 import io.jcri.server.grpc.CriException;
+import io.jcri.server.grpc.Quoted;
 import java.util.List;
 import java.util.regex.Pattern;
 

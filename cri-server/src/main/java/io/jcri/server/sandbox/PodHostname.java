@@ -2,6 +2,7 @@ package io.jcri.server.sandbox;
 
 import io.jcri.cri.v1.PodSandboxConfig;
 import io.jcri.server.grpc.CriException;
+import io.jcri.server.grpc.Quoted;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
