@@ -14,8 +14,8 @@ source "$(dirname "$0")/lib.sh"
 
 SERIES="6.1 6.12"
 vm_host_tools
-mkdir -p "$VM_DIR"
-exec 9> "$VM_DIR/.build.lock"
+mkdir -p "$VM_CACHE"
+exec 9> "$VM_CACHE/.build.lock"
 flock 9
 
 vm_apt_update
@@ -41,22 +41,22 @@ make_base() {
     bookworm "$1" "${mirrors[@]}" >&2
 }
 base_hash=$( { cat "$VM_SRC/image-packages.txt"; declare -f make_base; } | sha256sum | cut -c1-16)
-base="$VM_DIR/base-$base_hash.tar.zst"
+base="$VM_CACHE/base-$base_hash.tar.zst"
 
 # The image's inputs: the base, these scripts, the guest files and the kernel packages' names (which carry their
 # versions). The date of the archive is not an input: a rebuild is asked for by changing one of them.
 hash=$( { echo "$base_hash"; cat "$VM_SRC/build-image.sh" "$VM_SRC/lib.sh" "$VM_SRC"/guest/* \
             "$VM_SRC"/initramfs/*; echo "$kpkgs"; } | sha256sum | cut -c1-16)
-img="$VM_DIR/rootfs-$hash.img"
-env_file="$VM_DIR/vm-$hash.env"
+img="$VM_CACHE/rootfs-$hash.img"
+env_file="$VM_CACHE/vm-$hash.env"
 if [ -f "$env_file" ] && [ -f "$img" ]; then
   vm_log "image $img is current (inputs $hash)"
-  ln -sf "$(basename "$env_file")" "$VM_DIR/vm.env"
-  echo "$VM_DIR/vm.env"
+  ln -sf "$(basename "$env_file")" "$VM_CACHE/vm.env"
+  echo "$VM_CACHE/vm.env"
   exit 0
 fi
 
-work="$VM_DIR/build-$hash"
+work="$VM_CACHE/build-$hash"
 cleanup() {
   rm -f "$base.tmp.tar.zst"
   # mmdebstrap unmounts what it mounted; never delete below a mount point that something left behind
@@ -77,7 +77,7 @@ if [ ! -f "$base" ]; then
   make_base "$base.tmp.tar.zst"
   mv "$base.tmp.tar.zst" "$base"
   vm_log "mmdebstrap took $(( $(date +%s) - start )) s"
-  for old in "$VM_DIR"/base-*.tar.zst; do [ "$old" = "$base" ] || rm -f "$old"; done
+  for old in "$VM_CACHE"/base-*.tar.zst; do [ "$old" = "$base" ] || rm -f "$old"; done
 else
   vm_log "base $base is current (packages $base_hash)"
 fi
@@ -116,10 +116,10 @@ for d in $kdirs; do
     echo "$b" >> "$ird/modules.load"
   done < "$ird/modules.list"
   vm_log "initramfs $rel: $(xargs < "$ird/modules.load")"
-  (cd "$ird" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) > "$VM_DIR/initrd-$hash-$rel.img"
-  cp "$d/boot/vmlinuz-$rel" "$VM_DIR/vmlinuz-$rel"
-  echo "KERNEL_${s//./_}=$VM_DIR/vmlinuz-$rel" >> "$work/vm.env"
-  echo "INITRD_${s//./_}=$VM_DIR/initrd-$hash-$rel.img" >> "$work/vm.env"
+  (cd "$ird" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) > "$VM_CACHE/initrd-$hash-$rel.img"
+  cp "$d/boot/vmlinuz-$rel" "$VM_CACHE/vmlinuz-$rel"
+  echo "KERNEL_${s//./_}=$VM_CACHE/vmlinuz-$rel" >> "$work/vm.env"
+  echo "INITRD_${s//./_}=$VM_CACHE/initrd-$hash-$rel.img" >> "$work/vm.env"
   echo "RELEASE_${s//./_}=$rel" >> "$work/vm.env"
 done
 
@@ -133,9 +133,9 @@ mv "$img.tmp" "$img"
 echo "ROOTFS=$img" >> "$work/vm.env"
 mv "$work/vm.env" "$env_file"
 # only the current image is kept
-for old in "$VM_DIR"/rootfs-*.img "$VM_DIR"/initrd-*.img "$VM_DIR"/vm-*.env; do
+for old in "$VM_CACHE"/rootfs-*.img "$VM_CACHE"/initrd-*.img "$VM_CACHE"/vm-*.env; do
   case "$old" in *"$hash"*) ;; *) rm -f "$old" ;; esac
 done
-ln -sf "$(basename "$env_file")" "$VM_DIR/vm.env"
+ln -sf "$(basename "$env_file")" "$VM_CACHE/vm.env"
 vm_log "built $img (${size} MiB, $(( $(date +%s) - start )) s in all)"
-echo "$VM_DIR/vm.env"
+echo "$VM_CACHE/vm.env"

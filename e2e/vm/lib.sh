@@ -5,8 +5,12 @@
 VM_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VM_SRC="$VM_REPO/e2e/vm"
 VM_DIR="${JCRI_VM_DIR:-$VM_REPO/e2e/target/vm}"
-VM_APT="$VM_DIR/apt"
-VM_KERNELS="$VM_DIR/kernels"
+# The built guest (kernels, base tree, root image, initramfs) is read by qemu on the host only, so it may live
+# outside the checkout and be shared by several checkouts (JCRI_VM_CACHE); the run directories and the test
+# classpath stay in VM_DIR, inside the checkout, which the guest mounts over 9p.
+VM_CACHE="${JCRI_VM_CACHE:-$VM_DIR}"
+VM_APT="$VM_CACHE/apt"
+VM_KERNELS="$VM_CACHE/kernels"
 
 vm_log() { echo "vm: $*" >&2; }
 vm_die() { echo "vm: $*" >&2; exit 1; }

@@ -35,7 +35,8 @@ key=${series//./_}
 kernel_var=KERNEL_$key; initrd_var=INITRD_$key; release_var=RELEASE_$key
 kernel=${!kernel_var}; initrd=${!initrd_var}; release=${!release_var}
 
-exec 8> "$VM_DIR/.vm.lock"
+# one VM per cache (the machine's cores), whichever checkout asks
+exec 8> "$VM_CACHE/.vm.lock"
 if ! flock -n 8; then
   vm_log "another VM of this tier is running: waiting for it"
   flock 8
@@ -85,7 +86,7 @@ kvm_works() {
   [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] || return 1
   local boot_id cache i
   boot_id=$(cat /proc/sys/kernel/random/boot_id)
-  cache="$VM_DIR/kvm-probe-$release"
+  cache="$VM_CACHE/kvm-probe-$release"
   if [ -f "$cache" ] && [ "$(head -1 "$cache")" = "$boot_id" ]; then
     [ "$(sed -n 2p "$cache")" = yes ]; return
   fi
