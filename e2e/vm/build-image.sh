@@ -52,7 +52,7 @@ env_file="$VM_CACHE/vm-$hash.env"
 if [ -f "$env_file" ] && [ -f "$img" ]; then
   vm_log "image $img is current (inputs $hash)"
   ln -sf "$(basename "$env_file")" "$VM_CACHE/vm.env"
-  echo "$VM_CACHE/vm.env"
+  echo "$env_file"
   exit 0
 fi
 
@@ -132,10 +132,13 @@ mkfs.ext4 -q -F -L jcri-vm -E lazy_itable_init=0,lazy_journal_init=0 -d "$work/r
 mv "$img.tmp" "$img"
 echo "ROOTFS=$img" >> "$work/vm.env"
 mv "$work/vm.env" "$env_file"
-# only the current image is kept
+# the current image and the two built before it are kept (checkouts sharing a cache may differ in inputs)
+keep=$(ls -t "$VM_CACHE"/vm-*.env | sed 's|.*/vm-\(.*\)\.env$|\1|' | grep -v "^$hash$" | head -2 | xargs)
 for old in "$VM_CACHE"/rootfs-*.img "$VM_CACHE"/initrd-*.img "$VM_CACHE"/vm-*.env; do
-  case "$old" in *"$hash"*) ;; *) rm -f "$old" ;; esac
+  keep_it=no
+  for h in $hash $keep; do case "$old" in *"$h"*) keep_it=yes ;; esac; done
+  [ "$keep_it" = yes ] || rm -f "$old"
 done
 ln -sf "$(basename "$env_file")" "$VM_CACHE/vm.env"
 vm_log "built $img (${size} MiB, $(( $(date +%s) - start )) s in all)"
-echo "$VM_CACHE/vm.env"
+echo "$env_file"
