@@ -6,6 +6,8 @@ import io.jcri.runtime.cgroup.CgroupMode;
 import io.jcri.runtime.cgroup.CgroupStats;
 import io.jcri.runtime.cgroup.DeviceRule;
 import io.jcri.runtime.cgroup.Resources;
+import io.jcri.runtime.kernel.KernelFeature;
+import io.jcri.runtime.kernel.KernelFeatures;
 import io.jcri.runtime.launch.CgroupFsView;
 import io.jcri.runtime.launch.ContainerLauncher;
 import io.jcri.runtime.security.MaskedPaths;
@@ -80,6 +82,7 @@ public final class ContainerRuntime implements AutoCloseable {
     private final java.util.Set<String> adopted = ConcurrentHashMap.newKeySet();
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
     private final boolean procPidnsSupported;
+    private final KernelFeatures kernel;
     private final CgroupManager cgroups;
     private final CgroupFsView cgroupFs = CgroupFsView.ofHost();
     private final java.util.concurrent.atomic.AtomicLong gateSeq = new java.util.concurrent.atomic.AtomicLong();
@@ -93,6 +96,10 @@ public final class ContainerRuntime implements AutoCloseable {
         this.options = options;
         Native.init();
         Preloader.preload();
+        // probed on this (an ordinary) thread before any launch: launch threads only read the answers
+        KernelFeatures probed = KernelFeatures.probe();
+        kernel = options.kernelFeatures() != null ? options.kernelFeatures() : probed;
+        LOG.info(kernel.summary());
         try {
             Files.createDirectories(options.rootDir().resolve("containers"));
             Files.createDirectories(options.stateDir());
@@ -102,14 +109,20 @@ public final class ContainerRuntime implements AutoCloseable {
         }
         store = new StateStore(options.stateDir());
         trash = new Trash(options.rootDir().resolve("trash"));
-        pods = new PodNamespaceStore(options.stateDir());
-        cgroups = cgroupManager != null ? cgroupManager
-                : CgroupManager.detect(options.cgroupDriver(), options.cgroupMode());
+        pods = new PodNamespaceStore(options.stateDir(), kernel.pidNamespaceBeforeInit());
+        cgroups = (cgroupManager != null ? cgroupManager
+                : CgroupManager.detect(options.cgroupDriver(), options.cgroupMode()))
+                .withCgroupKill(kernel.has(KernelFeature.CGROUP_KILL));
         exitLog = options.exitLog() != null ? new ExitLog(options.exitLog()) : null;
         reaper = new Reaper(exitLog);
-        procPidnsSupported = !options.forceProcFallback() && ProcProbe.pidnsSupported();
+        procPidnsSupported = !options.forceProcFallback() && kernel.procPidnsMount();
         podInits = new PodInits(options.rootDir(), options.stateDir(), cgroups, options.cgroupParent(), reaper,
                 helper, !procPidnsSupported);
+    }
+
+    /** The kernel features this runtime found at start-up (or was given), for the log and the verbose Status. */
+    public KernelFeatures kernelFeatures() {
+        return kernel;
     }
 
     /** True when /proc is mounted through fsconfig "pidns"; false when the in-namespace helper does it. */
@@ -128,7 +141,11 @@ public final class ContainerRuntime implements AutoCloseable {
         if (spec.pid() != NamespaceMode.POD) return ns;
         try (Undo undo = new Undo()) {
             undo.push(() -> pods.remove(spec.podId()));
-            podInits.start(spec, ns);
+            // without a pinned PID namespace (kernels before 6.11: see PodNamespaceStore) the init's launch makes
+            // one, whose PID 1 it is, and the namespace is pinned from it
+            long init = podInits.start(spec, ns);
+            undo.push(() -> podInits.stop(spec.podId()));
+            if (ns.pid() == null) ns = pods.pinPidNamespaceOf(spec.podId(), init);
             undo.commit();
         }
         return ns;
@@ -156,6 +173,7 @@ public final class ContainerRuntime implements AutoCloseable {
 
     public ContainerState create(ContainerSpec spec) {
         if (containers.containsKey(spec.id())) throw new IllegalStateException("container exists: " + spec.id());
+        requireKernelFor(spec.mounts());
         String parent = spec.cgroupParent() != null ? spec.cgroupParent() : options.cgroupParent();
         Cgroup cgroup = cgroupFor(parent, spec.id());
         Path dir = containerDir(spec.id());
@@ -180,6 +198,22 @@ public final class ContainerRuntime implements AutoCloseable {
             return c.state();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Mounts that need a kernel feature jcri has no other way to provide are refused before anything is made:
+     * recursive read-only (mount_setattr; kubelet asks only where Status offers it, as containerd offers it only
+     * where the kernel has it) and bidirectional propagation (open_tree).
+     */
+    private void requireKernelFor(List<MountSpec> mounts) {
+        for (MountSpec m : mounts) {
+            if (m.recursiveReadOnly() && !kernel.has(KernelFeature.MOUNT_SETATTR))
+                throw new IllegalArgumentException("mount " + m.containerPath() + " asks for recursive_read_only,"
+                        + " which needs mount_setattr (Linux 5.12+); kernel " + kernel.release() + " lacks it");
+            if (m.propagation() == MountSpec.Propagation.BIDIRECTIONAL && !kernel.has(KernelFeature.OPEN_TREE))
+                throw new IllegalArgumentException("mount " + m.containerPath() + " asks for bidirectional"
+                        + " propagation, which needs open_tree (Linux 5.2+); kernel " + kernel.release() + " lacks it");
         }
     }
 
@@ -256,7 +290,10 @@ public final class ContainerRuntime implements AutoCloseable {
 
     private void onExit(Container c, Exit exit) {
         synchronized (c) {
-            boolean oom = c.cgroup.oomKillCount() > c.oomKillsAtStart && exit.signal() == Sc.SIGKILL;
+            // As containerd: an OOM kill anywhere in the container's cgroup during its life (v2 memory.events
+            // oom_kill, v1 memory.oom_control oom_kill) makes its reason OOMKilled, whatever its exit code (a
+            // shell whose child the OOM killer chose exits with its own status). Read now, before the cgroup goes.
+            boolean oom = c.cgroup.oomKillCount() > c.oomKillsAtStart;
             if (c.record.spec().namespaces().pid() != NamespaceMode.CONTAINER) c.cgroup.killAll();
             c.record = c.record.exited(exit.at(), exit.code(), oom, exit.known());
             Native.closeQuietly(c.pidfd);

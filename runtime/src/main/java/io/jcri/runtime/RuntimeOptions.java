@@ -2,6 +2,7 @@ package io.jcri.runtime;
 
 import io.jcri.runtime.cgroup.CgroupDriver;
 import io.jcri.runtime.cgroup.CgroupMode;
+import io.jcri.runtime.kernel.KernelFeatures;
 
 import java.nio.file.Path;
 
@@ -15,9 +16,10 @@ import java.nio.file.Path;
  *                           have no controllers: then only limits of enabled controllers can be set)
  * @param exitLog            where the subreaper above the daemon records the orphans it reaps (see
  *                           {@link io.jcri.runtime.supervise.SubreaperElf}); null when there is none
+ * @param kernelFeatures     null: probe this kernel; else these (tests forcing a fallback on a newer kernel)
  */
 public record RuntimeOptions(Path rootDir, Path stateDir, boolean forceProcFallback, CgroupDriver cgroupDriver,
-                             String cgroupParent, CgroupMode cgroupMode, Path exitLog) {
+                             String cgroupParent, CgroupMode cgroupMode, Path exitLog, KernelFeatures kernelFeatures) {
     public RuntimeOptions {
         if (cgroupDriver == null) cgroupDriver = CgroupDriver.CGROUPFS;
         if (cgroupParent == null) cgroupParent = "jcri";
@@ -25,16 +27,29 @@ public record RuntimeOptions(Path rootDir, Path stateDir, boolean forceProcFallb
 
     public RuntimeOptions(Path rootDir, Path stateDir, boolean forceProcFallback, CgroupDriver cgroupDriver,
                           String cgroupParent) {
-        this(rootDir, stateDir, forceProcFallback, cgroupDriver, cgroupParent, null, null);
+        this(rootDir, stateDir, forceProcFallback, cgroupDriver, cgroupParent, null, null, null);
+    }
+
+    public RuntimeOptions(Path rootDir, Path stateDir, boolean forceProcFallback, CgroupDriver cgroupDriver,
+                          String cgroupParent, CgroupMode cgroupMode, Path exitLog) {
+        this(rootDir, stateDir, forceProcFallback, cgroupDriver, cgroupParent, cgroupMode, exitLog, null);
     }
 
     /** The same options with the cgroup mode forced (null: detect). */
     public RuntimeOptions withCgroupMode(CgroupMode mode) {
-        return new RuntimeOptions(rootDir, stateDir, forceProcFallback, cgroupDriver, cgroupParent, mode, exitLog);
+        return new RuntimeOptions(rootDir, stateDir, forceProcFallback, cgroupDriver, cgroupParent, mode, exitLog,
+                kernelFeatures);
     }
 
     public RuntimeOptions withExitLog(Path log) {
-        return new RuntimeOptions(rootDir, stateDir, forceProcFallback, cgroupDriver, cgroupParent, cgroupMode, log);
+        return new RuntimeOptions(rootDir, stateDir, forceProcFallback, cgroupDriver, cgroupParent, cgroupMode, log,
+                kernelFeatures);
+    }
+
+    /** The same options with the kernel's features given instead of probed (their fallbacks run where absent). */
+    public RuntimeOptions withKernelFeatures(KernelFeatures features) {
+        return new RuntimeOptions(rootDir, stateDir, forceProcFallback, cgroupDriver, cgroupParent, cgroupMode, exitLog,
+                features);
     }
 
     public static RuntimeOptions of(Path rootDir, Path stateDir) {

@@ -1,11 +1,8 @@
 package io.jcri.runtime;
 
-import io.jcri.runtime.cgroup.CgroupDriver;
 import io.jcri.runtime.cgroup.CgroupException;
-import io.jcri.runtime.cgroup.CgroupManager;
 import io.jcri.runtime.cgroup.CgroupMode;
 import io.jcri.runtime.cgroup.Resources;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +20,6 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Real containers with the cgroup mode forced to v2 ({@link RuntimeOptions#cgroupMode()}): on this hybrid host the
@@ -34,16 +30,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class CgroupV2LaunchTest {
     /** The cgroup2 mount as /proc/self/mountinfo has it: /sys/fs/cgroup/unified here, /sys/fs/cgroup on pure v2. */
-    static final Path UNIFIED = java.util.Objects.requireNonNullElse(
-            CgroupManager.detect(CgroupDriver.CGROUPFS).unifiedMount(), Path.of("/sys/fs/cgroup/unified"));
+    static final Path UNIFIED = io.jcri.runtime.cgroup.CgroupHost.unified();
 
     @TempDir
     Path tmp;
-
-    @BeforeEach
-    void requireCgroup2() {
-        assumeTrue(Files.isWritable(UNIFIED.resolve("cgroup.procs")), "no writable cgroup2 hierarchy at " + UNIFIED);
-    }
 
     private RuntimeFixture v2(boolean fallback) throws Exception {
         return new RuntimeFixture(tmp, fallback, CgroupMode.V2);
@@ -201,13 +191,19 @@ class CgroupV2LaunchTest {
         }
     }
 
+    /**
+     * A hybrid host's cgroup2 mount lacks memory and pids (bound to v1): such limits are refused naming each
+     * file, and stats come from the files that exist. A pure-v2 host has them all: see
+     * {@link #limitsLandAsTheKernelReportsThemAndStatsComeFromItsFiles()}.
+     */
     @Test
     void limitsNeedAnEnabledControllerAndStatsUseTheFilesThatExist() throws Exception {
+        Set<String> offered = io.jcri.runtime.cgroup.CgroupHost.unifiedControllers();
+        if (offered.contains("memory") && offered.contains("pids")) {
+            limitsLandAsTheKernelReportsThemAndStatsComeFromItsFiles();
+            return;
+        }
         try (RuntimeFixture f = v2(false)) {
-            Set<String> offered = Arrays.stream(Host.read(UNIFIED.resolve("cgroup.controllers")).strip().split("\\s+"))
-                    .collect(Collectors.toSet());
-            assumeTrue(!offered.contains("memory") && !offered.contains("pids"),
-                    "this cgroup2 hierarchy has memory/pids: the missing-controller case does not arise");
             String limited = f.newId();
             assertThatThrownBy(() -> f.runtime.create(f.spec(limited, "sleep", "1000")
                     .withResources(Resources.builder().memoryLimit(64L << 20).pidsLimit(10).build())))
@@ -240,6 +236,52 @@ class CgroupV2LaunchTest {
                 f.runtime.updateResources(id, Resources.builder().hugepageLimits(Map.of("2MB", 4L << 20)).build());
                 assertThat(Host.read(cg.resolve("hugetlb.2MB.max")).strip()).isEqualTo(Long.toString(4L << 20));
             }
+            f.runtime.delete(id);
+            assertThat(cg).doesNotExist();
+        }
+    }
+
+    /** Pure v2: each CRI limit in the file the kernel reads it from, live updates, and stats from its files. */
+    private void limitsLandAsTheKernelReportsThemAndStatsComeFromItsFiles() throws Exception {
+        try (RuntimeFixture f = v2(false)) {
+            String id = f.newId();
+            f.run(logged(f.spec(id, "sh", "-c", "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; "
+                    + "head -c 4000000 /dev/zero > /dev/shm/fill; echo done; exec sleep 1000")
+                    .withResources(Resources.builder().memoryLimit(64L << 20).pidsLimit(10).cpuShares(1024L)
+                            .cpuQuota(25_000L, 100_000L).hugepageLimits(Map.of("2MB", 0L)).build())));
+            output(id, "done");
+            Path cg = f.runtime.cgroupPath(id);
+            assertThat(cg).isEqualTo(UNIFIED.resolve(f.cgroupParent).resolve(id));
+            assertThat(Host.read(cg.resolve("memory.max")).strip()).isEqualTo(Long.toString(64L << 20));
+            if (Files.exists(cg.resolve("memory.swap.max"))) {
+                // containerd's default: memory+swap = memory, i.e. no swap on v2
+                assertThat(Host.read(cg.resolve("memory.swap.max")).strip()).isEqualTo("0");
+                assertThat(f.runtime.appliedResources(id).memorySwapLimitBytes()).isEqualTo(64L << 20);
+            }
+            assertThat(Host.read(cg.resolve("pids.max")).strip()).isEqualTo("10");
+            assertThat(Host.read(cg.resolve("cpu.max")).strip()).isEqualTo("25000 100000");
+            assertThat(Host.read(cg.resolve("cpu.weight")).strip()).isEqualTo("39");
+            if (Files.exists(cg.resolve("hugetlb.2MB.max")))
+                assertThat(Host.read(cg.resolve("hugetlb.2MB.max")).strip()).isEqualTo("0");
+
+            f.runtime.updateResources(id, Resources.builder().memoryLimit(96L << 20).pidsLimit(20)
+                    .cpuQuota(-1L, 100_000L).cpuShares(2L).build());
+            assertThat(Host.read(cg.resolve("memory.max")).strip()).isEqualTo(Long.toString(96L << 20));
+            assertThat(Host.read(cg.resolve("pids.max")).strip()).isEqualTo("20");
+            assertThat(Host.read(cg.resolve("cpu.max")).strip()).isEqualTo("max 100000");
+            assertThat(Host.read(cg.resolve("cpu.weight")).strip()).isEqualTo("1");
+
+            // the numbers the kernel keeps, as CRI stats: cpu.stat usage_usec, memory.current/memory.stat,
+            // pids.current (the shell has exec'd sleep: one task); the 4 MB in /dev/shm is the pod's shmem
+            ContainerStats stats = f.runtime.stats(id);
+            long usageUsec = Long.parseLong(Host.read(cg.resolve("cpu.stat")).lines()
+                    .filter(l -> l.startsWith("usage_usec ")).findFirst().orElseThrow().substring(11));
+            assertThat(stats.cgroup().cpuUsageNanos()).isPositive().isLessThanOrEqualTo(usageUsec * 1000);
+            assertThat(stats.cgroup().memoryUsageBytes()).isGreaterThanOrEqualTo(4_000_000);
+            assertThat(stats.cgroup().memoryWorkingSetBytes()).isPositive()
+                    .isLessThanOrEqualTo(stats.cgroup().memoryUsageBytes());
+            assertThat(stats.cgroup().pidsCurrent()).isEqualTo(1)
+                    .isEqualTo(Long.parseLong(Host.read(cg.resolve("pids.current")).strip()));
             f.runtime.delete(id);
             assertThat(cg).doesNotExist();
         }

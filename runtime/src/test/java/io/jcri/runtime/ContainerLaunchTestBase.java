@@ -16,6 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Real containers, checked from the host side; run once per /proc strategy. */
 abstract class ContainerLaunchTestBase {
+    /** A pure-v2 host (the runtime detects v2); else hybrid, where the runtime uses the v1 controllers. */
+    static final boolean V2 = io.jcri.runtime.cgroup.CgroupHost.pureV2();
     @TempDir
     Path tmp;
     RuntimeFixture f;
@@ -58,9 +60,12 @@ abstract class ContainerLaunchTestBase {
         assertThat(procPids).contains(1L).allMatch(p -> p < 10);
         // in its cgroup before its first instruction of user code: inside its cgroup namespace, whose root is the
         // cgroup the launch thread had joined, it sees itself at "/" (outside, it would see "/..")
-        assertThat(out).contains(":memory:/\n").contains(":pids:/\n");
+        // (a pure-v2 host has the one "0::" line, a hybrid host one per v1 hierarchy)
+        if (V2) assertThat(out).contains("\n0::/\n");
+        else assertThat(out).contains(":memory:/\n").contains(":pids:/\n");
         assertThat(Host.ns(pid, "cgroup")).isNotEqualTo(Host.selfNs("cgroup"));
-        assertThat(Host.read(Path.of("/proc/" + pid + "/cgroup"))).contains("pids:/" + f.cgroupParent + "/" + id);
+        assertThat(Host.read(Path.of("/proc/" + pid + "/cgroup")))
+                .contains((V2 ? "0::/" : "pids:/") + f.cgroupParent + "/" + id + "\n");
         // its root is the overlay over our layer
         assertThat(Host.read(Path.of("/proc/" + pid + "/root/etc/marker"))).isEqualTo(BusyboxRootfs.MARKER);
         String rootMount = Host.read(Path.of("/proc/" + pid + "/mountinfo")).lines()
@@ -241,6 +246,28 @@ abstract class ContainerLaunchTestBase {
         assertThat(st.exitCode()).isEqualTo(137);
         assertThat(st.oomKilled()).isTrue();
         assertThat(st.reason()).isEqualTo("OOMKilled");
+        assertThat(kernelOomKills(id)).isEqualTo(1);
+    }
+
+    /** containerd's rule: an OOM kill in the container's cgroup is its reason, also when PID 1 survives it. */
+    @Test
+    void aChildChosenByTheOomKillerMakesTheContainerOomKilled() {
+        String id = f.newId();
+        f.run(f.spec(id, "sh", "-c", "tail /dev/zero; exit 3").withResources(
+                io.jcri.runtime.cgroup.Resources.builder().memoryLimit(32L << 20).memorySwapLimit(32L << 20).build()));
+        ContainerState st = f.runtime.awaitExit(id, Duration.ofSeconds(30));
+        assertThat(st.status()).isEqualTo(ContainerStatus.EXITED);
+        assertThat(st.exitCode()).as("the shell's own status").isEqualTo(3);
+        assertThat(kernelOomKills(id)).isEqualTo(1);
+        assertThat(st.oomKilled()).isTrue();
+        assertThat(st.reason()).isEqualTo("OOMKilled");
+    }
+
+    /** The OOM kills of the container's cgroup as the kernel counts them (v2 memory.events, v1 oom_control). */
+    private long kernelOomKills(String id) {
+        String file = V2 ? "memory.events" : "memory.oom_control";
+        return Host.read(f.runtime.cgroupPath(id).resolve(file)).lines().filter(l -> l.startsWith("oom_kill "))
+                .mapToLong(l -> Long.parseLong(l.substring("oom_kill ".length()).strip())).findFirst().orElseThrow();
     }
 
     @Test
@@ -302,19 +329,31 @@ abstract class ContainerLaunchTestBase {
     @Test
     void liveResourceUpdateAndStats() {
         String id = f.newId();
-        f.run(f.spec(id, "sleep", "1000").withResources(
-                io.jcri.runtime.cgroup.Resources.builder().memoryLimit(64L << 20).pidsLimit(50).build()));
+        f.run(logged(f.spec(id, "sh", "-c", "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; echo done; "
+                + "exec sleep 1000").withResources(io.jcri.runtime.cgroup.Resources.builder().memoryLimit(64L << 20)
+                .pidsLimit(50).cpuShares(512L).cpuQuota(50_000L, 100_000L).build())));
         Path cg = f.runtime.cgroupPath(id);
-        assertThat(Host.read(cg.resolve("memory.limit_in_bytes")).trim()).isEqualTo(Long.toString(64L << 20));
+        // the limit file as the kernel names it: v2 memory.max in the unified hierarchy, v1 memory.limit_in_bytes
+        String memoryFile = V2 ? "memory.max" : "memory.limit_in_bytes";
+        assertThat(Host.read(cg.resolve(memoryFile)).trim()).isEqualTo(Long.toString(64L << 20));
+        if (V2) {
+            assertThat(Host.read(cg.resolve("pids.max")).trim()).isEqualTo("50");
+            assertThat(Host.read(cg.resolve("cpu.max")).trim()).isEqualTo("50000 100000");
+            assertThat(Host.read(cg.resolve("cpu.weight")).trim()).isEqualTo("20"); // kubelet's shares formula
+        }
         f.runtime.updateResources(id, io.jcri.runtime.cgroup.Resources.builder().memoryLimit(96L << 20).build());
-        assertThat(Host.read(cg.resolve("memory.limit_in_bytes")).trim()).isEqualTo(Long.toString(96L << 20));
+        assertThat(Host.read(cg.resolve(memoryFile)).trim()).isEqualTo(Long.toString(96L << 20));
         // the container sees its own limits at /sys/fs/cgroup (read-only, through its cgroup namespace)
+        String inside = V2 ? "/sys/fs/cgroup/memory.max" : "/sys/fs/cgroup/memory/memory.limit_in_bytes";
         ExecResult r = f.runtime.execSync(id, ProcessSpec.of("sh", "-c",
-                "cat /sys/fs/cgroup/memory/memory.limit_in_bytes; echo 1 > /sys/fs/cgroup/memory/memory.limit_in_bytes"
-                        + " || echo ro; grep memory /proc/self/cgroup"), Duration.ofSeconds(10));
-        assertThat(new String(r.stdout())).startsWith((96L << 20) + "\n").contains("ro\n").contains(":memory:/\n");
+                "cat " + inside + "; echo 1 > " + inside + " || echo ro; cat /proc/self/cgroup"),
+                Duration.ofSeconds(10));
+        assertThat(new String(r.stdout())).startsWith((96L << 20) + "\n").contains("ro\n")
+                .contains(V2 ? "0::/\n" : ":memory:/\n");
+        output(id, "done");
         ContainerStats stats = f.runtime.stats(id);
         assertThat(stats.cgroup().memoryUsageBytes()).isPositive();
+        assertThat(stats.cgroup().cpuUsageNanos()).isPositive();
         assertThat(stats.cgroup().pidsCurrent()).isEqualTo(1);
     }
 

@@ -38,6 +38,14 @@ final class RuntimeFixture implements AutoCloseable {
                 cgroupParent).withCgroupMode(mode));
     }
 
+    /** On a kernel with only {@code kernel}'s features: the fallbacks of the others run. */
+    RuntimeFixture(Path tmp, io.jcri.runtime.kernel.KernelFeatures kernel) throws Exception {
+        root = Files.createDirectories(tmp.resolve("root"));
+        state = Files.createDirectories(tmp.resolve("state"));
+        runtime = new ContainerRuntime(new RuntimeOptions(root, state, false, CgroupDriver.CGROUPFS,
+                cgroupParent).withKernelFeatures(kernel));
+    }
+
     RuntimeFixture(Path tmp, boolean forceFallback, io.jcri.runtime.cgroup.CgroupManager cgroups) throws Exception {
         root = Files.createDirectories(tmp.resolve("root"));
         state = Files.createDirectories(tmp.resolve("state"));
@@ -89,9 +97,9 @@ final class RuntimeFixture implements AutoCloseable {
             }
         }
         runtime.close();
-        for (String c : Host.list(Path.of("/sys/fs/cgroup"))) {
+        for (Path parent : io.jcri.runtime.cgroup.CgroupHost.inEveryHierarchy(cgroupParent)) {
             try {
-                Files.deleteIfExists(Path.of("/sys/fs/cgroup", c, cgroupParent));
+                Files.deleteIfExists(parent);
             } catch (Exception e) {
                 // not empty: a test failed to clean; leave it visible
             }

@@ -16,6 +16,8 @@ public final class CgroupManager {
     private final Map<String, Path> v1Mounts;
     private final Path unifiedMount;
     private final String scopePrefix;
+    /** Whether v2 cgroups are killed through cgroup.kill (5.14+) or by freezing them first. */
+    private boolean cgroupKill = true;
 
     /**
      * Explicit layout, for tests and unusual hosts.
@@ -66,6 +68,15 @@ public final class CgroupManager {
         return new CgroupManager(mode, driver, mounts.v1(), mounts.unified());
     }
 
+    /**
+     * Whether the kernel has cgroup.kill (probed once at start-up, see {@code KernelFeatures}); without it, v2
+     * cgroups are frozen, their processes killed one by one, and thawed. Returns this manager.
+     */
+    public CgroupManager withCgroupKill(boolean kernelHasIt) {
+        this.cgroupKill = kernelHasIt;
+        return this;
+    }
+
     public CgroupMode mode() {
         return mode;
     }
@@ -99,7 +110,7 @@ public final class CgroupManager {
     }
 
     private Cgroup at(String relativePath) {
-        return mode == CgroupMode.V2 ? new V2Cgroup(unifiedMount, relativePath)
+        return mode == CgroupMode.V2 ? new V2Cgroup(unifiedMount, relativePath, cgroupKill)
                 : new V1Cgroup(v1Mounts, relativePath);
     }
 }

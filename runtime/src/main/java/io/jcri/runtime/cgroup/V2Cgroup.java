@@ -21,10 +21,17 @@ final class V2Cgroup implements Cgroup {
 
     private final Path root;
     private final Path dir;
+    private final boolean cgroupKill;
 
     V2Cgroup(Path root, String relativePath) {
+        this(root, relativePath, true);
+    }
+
+    /** {@code cgroupKill}: the kernel has cgroup.kill (else {@link #killAll} freezes and kills one by one). */
+    V2Cgroup(Path root, String relativePath, boolean cgroupKill) {
         this.root = root;
         this.dir = relativePath.isEmpty() ? root : root.resolve(relativePath);
+        this.cgroupKill = cgroupKill;
     }
 
     @Override
@@ -226,7 +233,7 @@ final class V2Cgroup implements Cgroup {
         if (!Files.isDirectory(dir)) {
             return;
         }
-        if (CgroupFiles.exists(dir, "cgroup.kill")) {
+        if (cgroupKill && CgroupFiles.exists(dir, "cgroup.kill")) {
             CgroupFiles.write(dir, "cgroup.kill", "1"); // atomic, includes descendants
             return;
         }

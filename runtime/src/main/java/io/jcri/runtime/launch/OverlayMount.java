@@ -1,7 +1,8 @@
 package io.jcri.runtime.launch;
 
 import io.jcri.runtime.sys.Native;
-import io.jcri.runtime.sys.NativeException;
+import io.jcri.runtime.kernel.KernelFeature;
+import io.jcri.runtime.kernel.KernelFeatures;
 import io.jcri.runtime.sys.Sc;
 import jnr.ffi.Pointer;
 
@@ -27,9 +28,10 @@ final class OverlayMount {
             Native.mount("overlay", target.toString(), "overlay", 0, data);
             return;
         }
-        try {
+        KernelFeatures kernel = KernelFeatures.probe();
+        if (kernel.has(KernelFeature.OVERLAY_LOWERDIR_PLUS) && kernel.has(KernelFeature.FSCONFIG)) {
             mountLayerByLayer(target, lowerDirs, upper, work);
-        } catch (NativeException e) {
+        } else {
             mountRelative(target, lowerDirs, upper, work);
         }
     }

@@ -123,7 +123,7 @@ public final class PodInits implements AutoCloseable {
      */
     public long start(PodSpec spec, PodNamespaces ns) {
         String podId = spec.podId();
-        if (ns == null || ns.pid() == null) throw new IllegalArgumentException("pod " + podId + " has no PID namespace");
+        if (ns == null) throw new IllegalArgumentException("pod " + podId + " has no namespaces");
         if (handles.containsKey(podId) || Files.exists(stateFile(podId)))
             throw new IllegalStateException("pod " + podId + " already has an init");
         Path dir = podsRoot.resolve(podId);
@@ -138,8 +138,9 @@ public final class PodInits implements AutoCloseable {
             undo.push(() -> destroy(cgroup));
             // the launch thread creates /dev's standard nodes while in this cgroup (v1): allow what containers get
             cgroup.restrictDevices(DeviceRule.DEFAULT_ALLOWED);
+            // no pinned PID namespace yet (older kernels, see PodNamespaceStore): the init gets a new one
             NamespaceSpec joins = new NamespaceSpec(spec.network() == NamespaceMode.NODE ? NamespaceMode.NODE
-                    : NamespaceMode.POD, NamespaceMode.POD,
+                    : NamespaceMode.POD, ns.pid() != null ? NamespaceMode.POD : NamespaceMode.CONTAINER,
                     spec.ipc() == NamespaceMode.NODE ? NamespaceMode.NODE : NamespaceMode.POD, null);
             ContainerLauncher.Launched launched;
             try (NamespacePlan plan = NamespacePlan.resolve(joins, ns, 0)) {

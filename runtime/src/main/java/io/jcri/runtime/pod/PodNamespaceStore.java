@@ -18,12 +18,20 @@ import java.nio.file.Path;
  * {@code <stateDir>/pods/<podId>/ns/<type>}, so the pod needs no pause process. The pins are ordinary files on
  * the host's mount table: a restarted daemon finds them again by path. A shared PID namespace is pinned here
  * too, but needs a PID 1 for new processes: {@link PodInits} starts one.
+ *
+ * <p>A new PID namespace can be pinned before it has an init only through its pidfd ioctl (pidfd_open
+ * PIDFD_THREAD, 6.9, and PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE, 6.11: /proc/thread-self/ns/pid_for_children is
+ * ENOENT until then). On older kernels {@code create} leaves the PID namespace to the init's launch, which makes
+ * it as a container's own, and {@link #pinPidNamespaceOf} pins it from the running init.
  */
 public final class PodNamespaceStore {
     private final Path podsDir;
+    private final boolean pinPidBeforeInit;
 
-    public PodNamespaceStore(Path stateDir) {
+    /** {@code pinPidBeforeInit}: the kernel can hand out a PID namespace that has no init yet (see above). */
+    public PodNamespaceStore(Path stateDir, boolean pinPidBeforeInit) {
         this.podsDir = stateDir.resolve("pods");
+        this.pinPidBeforeInit = pinPidBeforeInit;
     }
 
     public Path nsDir(String podId) {
@@ -34,7 +42,7 @@ public final class PodNamespaceStore {
         Path dir = nsDir(spec.podId());
         boolean net = spec.network() != NamespaceMode.NODE;
         boolean ipc = spec.ipc() != NamespaceMode.NODE;
-        boolean pid = spec.pid() == NamespaceMode.POD;
+        boolean pid = spec.pid() == NamespaceMode.POD && pinPidBeforeInit;
         int flags = (net ? Sc.CLONE_NEWNET | Sc.CLONE_NEWUTS : 0) | (ipc ? Sc.CLONE_NEWIPC : 0)
                 | (pid ? Sc.CLONE_NEWPID : 0);
         try (Undo undo = new Undo()) {
@@ -68,6 +76,18 @@ public final class PodNamespaceStore {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /** Pins the PID namespace of the pod's running init ({@code pid}, as the host sees it). */
+    public PodNamespaces pinPidNamespaceOf(String podId, long pid) {
+        Path target = nsDir(podId).resolve("pid");
+        try {
+            Files.createFile(target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Native.mount("/proc/" + pid + "/ns/pid", target.toString(), null, Sc.MS_BIND, null);
+        return current(podId);
     }
 
     /** The pinned namespaces of a pod, or null if it has none. */
