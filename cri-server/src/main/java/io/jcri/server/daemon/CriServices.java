@@ -129,7 +129,7 @@ public final class CriServices implements AutoCloseable {
         RuntimeRpcs rpcs = new RuntimeRpcs(
                 new VersionRpc(),
                 new StatusRpc(config, settings, List.of(new RuntimeReadyProbe(root, state),
-                        new NetworkReadyProbe(network)), network),
+                        new NetworkReadyProbe(network)), network, runtime.kernelFeatures()),
                 new RuntimeConfigRpc(config, settings),
                 new RunPodSandboxRpc(sandboxes, runtime, network, root.resolve("cri/sandbox-files"), events),
                 stopSandbox,

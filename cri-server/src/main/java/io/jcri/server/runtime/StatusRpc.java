@@ -12,6 +12,8 @@ import io.jcri.cri.v1.StatusRequest;
 import io.jcri.cri.v1.StatusResponse;
 import io.jcri.server.BuildInfo;
 import io.jcri.server.config.JcriConfig;
+import io.jcri.runtime.kernel.KernelFeature;
+import io.jcri.runtime.kernel.KernelFeatures;
 import io.jcri.server.network.PodNetwork;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -22,7 +24,9 @@ import java.util.Map;
  * {@code Status}: the RuntimeReady and NetworkReady conditions; with {@code verbose}, the effective
  * configuration as JSON under {@code config} (what {@code crictl info} prints and people paste into bug reports),
  * and, under containerd's keys, the CNI network config as loaded ({@code cniconfig}) and {@code lastCNILoadStatus}
- * ("OK" or why no pod can get a network: what operators read when NetworkReady is false).
+ * ("OK" or why no pod can get a network: what operators read when NetworkReady is false), and jcri's own
+ * {@code kernelFeatures}: the kernel release and which of the features newer than the oldest supported kernel it
+ * has (each missing one has a fallback, see {@link KernelFeature}).
  */
 public final class StatusRpc {
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -32,8 +36,11 @@ public final class StatusRpc {
     private final RuntimeSettings settings;
     private final List<ConditionProbe> probes;
     private final PodNetwork network;
+    private final KernelFeatures kernel;
 
-    public StatusRpc(JcriConfig config, RuntimeSettings settings, List<ConditionProbe> probes, PodNetwork network) {
+    public StatusRpc(JcriConfig config, RuntimeSettings settings, List<ConditionProbe> probes, PodNetwork network,
+            KernelFeatures kernel) {
+        this.kernel = kernel;
         this.config = config;
         this.settings = settings;
         this.probes = List.copyOf(probes);
@@ -45,9 +52,11 @@ public final class StatusRpc {
         probes.forEach(p -> status.addConditions(p.probe()));
         StatusResponse.Builder response = StatusResponse.newBuilder()
                 .setStatus(status)
-                // recursive read-only mounts: mount_setattr(AT_RECURSIVE) (kernel 5.12+); no user namespaces yet
+                // recursive read-only mounts: mount_setattr(AT_RECURSIVE) (kernel 5.12+), offered only where the
+                // kernel has it, as containerd does (kubelet then refuses such pods itself); no user namespaces yet
                 .addRuntimeHandlers(RuntimeHandler.newBuilder().setName("")
-                        .setFeatures(RuntimeHandlerFeatures.newBuilder().setRecursiveReadOnlyMounts(true)))
+                        .setFeatures(RuntimeHandlerFeatures.newBuilder()
+                                .setRecursiveReadOnlyMounts(kernel.has(KernelFeature.MOUNT_SETATTR))))
                 .setFeatures(RuntimeFeatures.getDefaultInstance());
         if (request.getVerbose()) {
             response.putAllInfo(verboseInfo());
@@ -63,6 +72,10 @@ public final class StatusRpc {
             info.put("version", JSON.writeValueAsString(BuildInfo.version()));
             info.put("cniconfig", JSON.writeValueAsString(network.configInfo()));
             info.put("lastCNILoadStatus", network.loadStatus());
+            Map<String, Object> features = new LinkedHashMap<>();
+            features.put("release", kernel.release());
+            features.putAll(kernel.asMap());
+            info.put("kernelFeatures", JSON.writeValueAsString(features));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render the configuration as JSON", e);
         }

@@ -139,6 +139,22 @@ class DaemonRpcTest {
     }
 
     @Test
+    void verboseStatusShowsTheKernelFeaturesProbedAtStartUp() throws Exception {
+        StatusResponse s = daemon.endpoint().runtime().status(StatusRequest.newBuilder().setVerbose(true).build());
+        JsonNode kernel = new ObjectMapper().readTree(s.getInfoOrThrow("kernelFeatures"));
+        assertThat(kernel.get("release").asText())
+                .isEqualTo(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/osrelease")).strip());
+        for (String feature : List.of("pidfdThread", "pidfdNamespaceIoctls", "overlayLowerdirPlus", "procPidns",
+                "pidfdInfoExit", "cgroupKill", "mountSetattr", "fsconfig", "openTree", "clone3IntoCgroup")) {
+            assertThat(kernel.get(feature)).as(feature).isNotNull();
+            assertThat(kernel.get(feature).isBoolean()).as(feature).isTrue();
+        }
+        // recursive read-only mounts are offered exactly where the kernel has mount_setattr
+        assertThat(s.getRuntimeHandlers(0).getFeatures().getRecursiveReadOnlyMounts())
+                .isEqualTo(kernel.get("mountSetattr").asBoolean());
+    }
+
+    @Test
     void verboseStatusSaysWhyNoCniNetworkLoaded() throws Exception {
         // containerd's keys: what operators read when NetworkReady is false
         StatusResponse s = daemon.endpoint().runtime().status(StatusRequest.newBuilder().setVerbose(true).build());
