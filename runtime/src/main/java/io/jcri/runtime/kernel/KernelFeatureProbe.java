@@ -31,7 +31,9 @@ final class KernelFeatureProbe {
         if (threadPidfd()) present.add(KernelFeature.PIDFD_THREAD);
         if (pidfdNamespaceIoctl()) present.add(KernelFeature.PIDFD_NAMESPACE);
         if (fsconfig()) present.add(KernelFeature.FSCONFIG);
-        if (fsParameter("overlay", "lowerdir+", "/")) present.add(KernelFeature.OVERLAY_LOWERDIR_PLUS);
+        // before 6.5 overlayfs has no fs_context of its own: the legacy one takes any key (and fails at create)
+        if (fsParameter("overlay", "lowerdir+", "/") && !fsParameter("overlay", "jcri-no-such-parameter", "/"))
+            present.add(KernelFeature.OVERLAY_LOWERDIR_PLUS);
         if (procPidns()) present.add(KernelFeature.PROC_PIDNS);
         if (pidfdInfo()) present.add(KernelFeature.PIDFD_INFO_EXIT);
         if (cgroupKill()) present.add(KernelFeature.CGROUP_KILL);
