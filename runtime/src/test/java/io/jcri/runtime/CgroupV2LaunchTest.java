@@ -264,6 +264,19 @@ class CgroupV2LaunchTest {
             if (Files.exists(cg.resolve("hugetlb.2MB.max")))
                 assertThat(Host.read(cg.resolve("hugetlb.2MB.max")).strip()).isEqualTo("0");
 
+            // io has no CRI field of its own: kubelet and runc take it through the unified map, as here
+            Resources.Builder io = Resources.builder();
+            java.util.Map<String, String> unified = new java.util.LinkedHashMap<>();
+            unified.put("io.weight", "default 200");
+            String disk = aWholeDisk();
+            if (disk != null) unified.put("io.max", disk + " rbps=1048576 wiops=120");
+            f.runtime.updateResources(id, io.unified(unified).build());
+            assertThat(Host.read(cg.resolve("io.weight")).lines().findFirst().orElseThrow()).isEqualTo("default 200");
+            if (disk != null) {
+                assertThat(Host.read(cg.resolve("io.max")).strip())
+                        .isEqualTo(disk + " rbps=1048576 wbps=max riops=max wiops=120");
+            }
+
             f.runtime.updateResources(id, Resources.builder().memoryLimit(96L << 20).pidsLimit(20)
                     .cpuQuota(-1L, 100_000L).cpuShares(2L).build());
             assertThat(Host.read(cg.resolve("memory.max")).strip()).isEqualTo(Long.toString(96L << 20));
@@ -285,5 +298,18 @@ class CgroupV2LaunchTest {
             f.runtime.delete(id);
             assertThat(cg).doesNotExist();
         }
+    }
+
+    /** MAJ:MIN of a whole disk (io.max takes no partitions), a virtio or SCSI one first; null if there is none. */
+    private static String aWholeDisk() throws java.io.IOException {
+        List<String> names = Host.list(Path.of("/sys/block")).stream()
+                .filter(n -> !n.startsWith("ram") && !n.startsWith("zram"))
+                .sorted(java.util.Comparator.comparing((String n) -> n.startsWith("loop")))
+                .toList();
+        for (String n : names) {
+            Path dev = Path.of("/sys/block", n, "dev");
+            if (Files.exists(dev) && Files.exists(Path.of("/sys/block", n, "queue"))) return Host.read(dev).strip();
+        }
+        return null;
     }
 }
