@@ -14,9 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Mounts that need a kernel feature without another way to provide it are refused on a kernel that lacks it,
- * before anything is made (forced here: this kernel and the VM tier's have both). /proc's, the pod PID
- * namespace's and overlay's fallbacks run for real in the launch tests.
+ * Fallbacks forced on a kernel that has the features (this one and the VM tier's have these): cgroup v2 without
+ * cgroup.kill freezes, kills and thaws; mounts that need a feature without another way to provide it are refused
+ * before anything is made. /proc's, the pod PID namespace's and overlay's fallbacks run for real in the launch
+ * tests on the VM tier's kernels.
  */
 class KernelFallbacksTest {
     @TempDir
@@ -46,6 +47,33 @@ class KernelFallbacksTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("mount /shared asks for bidirectional propagation, which needs open_tree");
             assertThat(f.root.resolve("containers").resolve(id)).doesNotExist();
+        }
+    }
+
+    /** Stop's SIGKILL of the whole cgroup (a background process in the node's PID namespace) without cgroup.kill. */
+    @Test
+    void withoutCgroupKillStopFreezesTheCgroupKillsEveryProcessAndThaws() throws Exception {
+        try (RuntimeFixture f = new RuntimeFixture(tmp, io.jcri.runtime.cgroup.CgroupMode.V2,
+                KernelFeatures.probe().without(KernelFeature.CGROUP_KILL))) {
+            String id = f.newId();
+            Path out = tmp.resolve(id + ".out");
+            ContainerSpec spec = f.spec(id, "sh", "-c", "trap '' TERM; sleep 1000 & echo bg=$!; echo ready; wait");
+            ContainerState s = f.run(spec.withProcess(spec.process().withStdio(out, out))
+                    .inPod(null, new NamespaceSpec(NamespaceMode.CONTAINER, NamespaceMode.NODE,
+                            NamespaceMode.CONTAINER, null)));
+            String text = Host.waitForFile(out, "ready", java.time.Duration.ofSeconds(10));
+            long bg = Long.parseLong(text.lines().filter(l -> l.startsWith("bg=")).findFirst().orElseThrow()
+                    .substring(3));
+            Path cg = f.runtime.cgroupPath(id);
+            assertThat(Host.read(cg.resolve("cgroup.procs")).lines().map(Long::parseLong).toList())
+                    .containsExactlyInAnyOrder(s.pid(), bg);
+            ContainerState st = f.runtime.stop(id, java.time.Duration.ofMillis(300), 15);
+            assertThat(st.exitCode()).isEqualTo(137);
+            assertThat(Host.eventually(java.time.Duration.ofSeconds(10),
+                    () -> Host.read(cg.resolve("cgroup.events")).contains("populated 0"))).isTrue();
+            assertThat(Host.read(cg.resolve("cgroup.freeze")).strip()).as("thawed again").isEqualTo("0");
+            f.runtime.delete(id);
+            assertThat(cg).doesNotExist();
         }
     }
 }

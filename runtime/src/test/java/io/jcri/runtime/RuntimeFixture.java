@@ -40,10 +40,16 @@ final class RuntimeFixture implements AutoCloseable {
 
     /** On a kernel with only {@code kernel}'s features: the fallbacks of the others run. */
     RuntimeFixture(Path tmp, io.jcri.runtime.kernel.KernelFeatures kernel) throws Exception {
+        this(tmp, null, kernel);
+    }
+
+    /** The cgroup mode forced (null: detect) on a kernel with only {@code kernel}'s features. */
+    RuntimeFixture(Path tmp, io.jcri.runtime.cgroup.CgroupMode mode, io.jcri.runtime.kernel.KernelFeatures kernel)
+            throws Exception {
         root = Files.createDirectories(tmp.resolve("root"));
         state = Files.createDirectories(tmp.resolve("state"));
         runtime = new ContainerRuntime(new RuntimeOptions(root, state, false, CgroupDriver.CGROUPFS,
-                cgroupParent).withKernelFeatures(kernel));
+                cgroupParent).withCgroupMode(mode).withKernelFeatures(kernel));
     }
 
     RuntimeFixture(Path tmp, boolean forceFallback, io.jcri.runtime.cgroup.CgroupManager cgroups) throws Exception {

@@ -17,7 +17,7 @@ public final class CgroupManager {
     private final Path unifiedMount;
     private final String scopePrefix;
     /** Whether v2 cgroups are killed through cgroup.kill (5.14+) or by freezing them first. */
-    private boolean cgroupKill = true;
+    private final boolean cgroupKill;
 
     /**
      * Explicit layout, for tests and unusual hosts.
@@ -31,6 +31,11 @@ public final class CgroupManager {
 
     public CgroupManager(CgroupMode mode, CgroupDriver driver, Map<String, Path> v1Mounts, Path unifiedMount,
             String scopePrefix) {
+        this(mode, driver, v1Mounts, unifiedMount, scopePrefix, true);
+    }
+
+    private CgroupManager(CgroupMode mode, CgroupDriver driver, Map<String, Path> v1Mounts, Path unifiedMount,
+            String scopePrefix, boolean cgroupKill) {
         if (mode == CgroupMode.V2 && unifiedMount == null) {
             throw new IllegalArgumentException("cgroup v2 needs the unified mount point");
         }
@@ -42,6 +47,7 @@ public final class CgroupManager {
         this.v1Mounts = v1Mounts == null ? Map.of() : Map.copyOf(v1Mounts);
         this.unifiedMount = unifiedMount;
         this.scopePrefix = scopePrefix;
+        this.cgroupKill = cgroupKill;
     }
 
     /** Reads /proc/self/mountinfo. */
@@ -70,11 +76,10 @@ public final class CgroupManager {
 
     /**
      * Whether the kernel has cgroup.kill (probed once at start-up, see {@code KernelFeatures}); without it, v2
-     * cgroups are frozen, their processes killed one by one, and thawed. Returns this manager.
+     * cgroups are frozen, their processes killed one by one, and thawed. The same layout, with that choice.
      */
     public CgroupManager withCgroupKill(boolean kernelHasIt) {
-        this.cgroupKill = kernelHasIt;
-        return this;
+        return new CgroupManager(mode, driver, v1Mounts, unifiedMount, scopePrefix, kernelHasIt);
     }
 
     public CgroupMode mode() {
