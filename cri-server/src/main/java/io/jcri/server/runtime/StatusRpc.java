@@ -25,8 +25,8 @@ import java.util.Map;
  * configuration as JSON under {@code config} (what {@code crictl info} prints and people paste into bug reports),
  * and, under containerd's keys, the CNI network config as loaded ({@code cniconfig}) and {@code lastCNILoadStatus}
  * ("OK" or why no pod can get a network: what operators read when NetworkReady is false), and jcri's own
- * {@code kernelFeatures}: the kernel release and which of the kernel features jcri uses where they exist it
- * has (each missing one has a fallback, see {@link KernelFeature}).
+ * {@code kernelFeatures}: the kernel release and, for each kernel feature jcri uses where it exists, whether
+ * this kernel has it (each missing one has a fallback, see {@link KernelFeature}).
  */
 public final class StatusRpc {
     private static final ObjectMapper JSON = new ObjectMapper()
