@@ -15,6 +15,7 @@ import java.util.TreeSet;
  * e2e/bench.sh --smoke              every scenario once, jcri only, small sizes (CI)
  * e2e/bench.sh startup [runs]       jcri cold start to first served RPC, idle RSS
  * options: --runs N  --launches N (scenarios 8 and 9; per-launch pods in 8e/8f: half)  --scenarios 1,2,7
+ *          --calls N (scenario 12, the per-RPC floor: calls per RPC and target, 1000 by default)
  *          --only jcri|containerd  --json FILE  --work DIR  --tag HEX
  * </pre>
  */
@@ -36,7 +37,8 @@ public final class BenchMain {
         boolean smoke = false;
         Integer runs = null;
         Integer launches = null;
-        Set<Integer> scenarios = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11));
+        Integer calls = null;
+        Set<Integer> scenarios = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12));
         List<String> targets = new ArrayList<>(List.of("jcri", "containerd"));
         Path json = null;
         Path work = null;
@@ -46,6 +48,7 @@ public final class BenchMain {
                 case "--smoke" -> smoke = true;
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--launches" -> launches = Integer.parseInt(args[++i]);
+                case "--calls" -> calls = Integer.parseInt(args[++i]);
                 case "--scenarios" -> {
                     scenarios.clear();
                     for (String s : args[++i].split(",")) {
@@ -58,7 +61,7 @@ public final class BenchMain {
                 case "--tag" -> tag = args[++i];
                 default -> {
                     System.err.println("unknown argument " + args[i]
-                            + "; usage: bench.sh [--smoke] [--runs N] [--launches N] [--scenarios 1,2,..] [--only jcri|containerd]"
+                            + "; usage: bench.sh [--smoke] [--runs N] [--launches N] [--calls N] [--scenarios 1,2,..] [--only jcri|containerd]"
                             + " [--json FILE] | bench.sh startup [runs]");
                     System.exit(2);
                 }
@@ -84,12 +87,13 @@ public final class BenchMain {
         }
         int n = runs != null ? runs : smoke ? 1 : 10;
         int l = launches != null ? launches : smoke ? 5 : 200;
+        int c = calls != null ? calls : smoke ? 20 : 1000;
         SideBySide.Options o = smoke
-                ? new SideBySide.Options(true, targets, scenarios, n, 0, n, n, n, 5, 10, 24L << 20, 2, l, Math.max(1, l / 2), 5, 1, json,
-                        work, tag)
+                ? new SideBySide.Options(true, targets, scenarios, n, 0, n, n, n, 5, 10, 24L << 20, 2, l, Math.max(1, l / 2), 5, 1,
+                        c, 3, json, work, tag)
                 : new SideBySide.Options(false, targets, scenarios, n, 2, Math.max(3, n / 2), Math.max(3, n / 2),
-                        n * 2, 20, 100, 200L << 20, 4, l, Math.max(1, l / 2), 50, Math.min(3, n), json, work,
-                        tag);
+                        n * 2, 20, 100, 200L << 20, 4, l, Math.max(1, l / 2), 50, Math.min(3, n),
+                        c, 100, json, work, tag);
         System.exit(SideBySide.run(o));
     }
 }

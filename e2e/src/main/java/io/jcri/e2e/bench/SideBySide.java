@@ -44,7 +44,7 @@ final class SideBySide {
     record Options(boolean smoke, List<String> targets, Set<Integer> scenarios, int runs, int warmup, int pullRuns,
                    int concurrentRuns, int relistRuns, int concurrentPods, int relistPods, long bigImageBytes,
                    int bigImageLayers, int launches, int podLaunches, int memoryContainers, int memoryRuns,
-                   Path json, Path work, String tag) {
+                   int floorCalls, int floorContainers, Path json, Path work, String tag) {
     }
 
     private static final String SIGTERM_SCRIPT = "trap 'exit 0' TERM; echo ready; while :; do sleep 0.1; done";
@@ -198,6 +198,13 @@ final class SideBySide {
     private void scenarios() throws Exception {
         settle();
         memory("6a", "memory idle (after image pre-pull)");
+        if (o.scenarios().contains(12)) {
+            // first, while each daemon holds only the pods this scenario makes (its ListContainers counts them)
+            outcome.put("12", true);
+            new RpcFloor(results, targets, pods, busybox, o.floorCalls(), 10, o.floorContainers(),
+                    m -> log("%s", m)).measure();
+            outcome.put("12", RpcFloor.passed(results));
+        }
         if (o.scenarios().contains(1)) {
             scenario("1", "RunPodSandbox+Stop+Remove (CNI)", this::podLifecycle, o.runs());
         }
