@@ -41,7 +41,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class SideBySide {
     /** What a run does: which targets, how many repetitions, how big. */
-    record Options(boolean smoke, List<String> targets, Set<Integer> scenarios, int runs, int warmup, int pullRuns,
+    record Options(boolean smoke, Path containerd2, List<String> targets, Set<Integer> scenarios, int runs, int warmup, int pullRuns,
                    int concurrentRuns, int relistRuns, int concurrentPods, int relistPods, long bigImageBytes,
                    int bigImageLayers, int launches, int podLaunches, int memoryContainers, int memoryRuns,
                    int floorCalls, int floorContainers, Path json, Path work, String tag) {
@@ -115,6 +115,9 @@ final class SideBySide {
             results.info("containerd_binary", Procs.run(false, "containerd", "--version").trim());
             results.info("runc_binary", Procs.run(false, "runc", "--version").lines().findFirst().orElse(""));
         }
+        if (o.targets().contains("containerd2")) {
+            results.info("containerd2_binary", Procs.run(false, o.containerd2().toString(), "--version").trim());
+        }
         log("starting the loopback registry and pushing images");
         registry = TestRegistry.start();
         TestImageBuilder.image().layer(TestLayers.busybox()).cmd("sh")
@@ -135,8 +138,16 @@ final class SideBySide {
         for (String name : o.targets()) {
             Path dir = Files.createDirectories(o.work().resolve(name));
             // one conflist shape for both; each runtime its own bridge and subnet
-            String bridge = "jb" + o.tag() + (name.equals("jcri") ? "j" : "c");
-            String subnet = (name.equals("jcri") ? "10.237." : "10.238.") + netA;
+            String bridge = "jb" + o.tag() + switch (name) {
+                case "jcri" -> "j";
+                case "containerd" -> "c";
+                default -> "d";
+            };
+            String subnet = switch (name) {
+                case "jcri" -> "10.237.";
+                case "containerd" -> "10.238.";
+                default -> "10.239.";
+            } + netA;
             Path netd = Files.createDirectories(dir.resolve("net.d"));
             Files.writeString(netd.resolve("10-bench.conflist"), """
                     {"cniVersion": "1.0.0", "name": "jcri-bench", "plugins": [
@@ -148,9 +159,12 @@ final class SideBySide {
                     """.formatted(bridge, dir.resolve("ipam"), subnet));
             String cgroupParent = "/jcribench-" + o.tag() + "-" + name;
             log("starting %s (bridge %s, %s.0/24, cgroup parent %s)", name, bridge, subnet, cgroupParent);
-            BenchTarget t = name.equals("jcri")
-                    ? JcriTarget.start(dir, registry.host(), netd, cgroupParent)
-                    : ContainerdTarget.start(dir, registry.host(), pause, netd, cgroupParent);
+            BenchTarget t = switch (name) {
+                case "jcri" -> JcriTarget.start(dir, registry.host(), netd, cgroupParent);
+                case "containerd" -> ContainerdTarget.start(dir, registry.host(), pause, netd, cgroupParent);
+                default -> ContainerdTarget.start(name, o.containerd2(), dir, registry.host(), pause, netd,
+                        cgroupParent);
+            };
             targets.add(t);
             pods.put(name, new Pods(t, busybox));
             results.info("version_" + name, t.version());
