@@ -403,18 +403,54 @@ final class SideBySide {
                 pod.put(t.name(), p.run(p.config(hostNetwork ? "launch-host" : "launch-netns", hostNetwork)));
             }
             String where = hostNetwork ? "into a hostNetwork pod" : "into a pod with its own netns";
-            scenario(hostNetwork ? "8c" : "8a", "launch sleep to RUNNING " + where,
-                    t -> launch(t, pod.get(t.name()), Launch.Kind.SLEEP_TO_RUNNING), o.launches());
+            withPhases(hostNetwork ? "8c" : "8a", () -> scenario(hostNetwork ? "8c" : "8a",
+                    "launch sleep to RUNNING " + where,
+                    t -> launch(t, pod.get(t.name()), Launch.Kind.SLEEP_TO_RUNNING), o.launches()));
             scenario(hostNetwork ? "8d" : "8b", "launch `true` to EXITED " + where,
                     t -> launch(t, pod.get(t.name()), Launch.Kind.TRUE_TO_EXITED), o.launches());
             for (BenchTarget t : targets) {
                 pods.get(t.name()).destroy(pod.get(t.name()).id());
             }
         }
-        scenario("8e", "RunPodSandbox (new netns + CNI) + launch `true` to EXITED",
-                t -> launchWithPod(t, false), o.podLaunches());
+        withPhases("8e", () -> scenario("8e", "RunPodSandbox (new netns + CNI) + launch `true` to EXITED",
+                t -> launchWithPod(t, false), o.podLaunches()));
         scenario("8f", "RunPodSandbox (hostNetwork) + launch `true` to EXITED",
                 t -> launchWithPod(t, true), o.podLaunches());
+    }
+
+    /**
+     * Runs a scenario between two scrapes of jcri's metrics and records the daemon's own mean time per phase of
+     * StartContainer and RunPodSandbox over it (warm-up rounds included) as rows {@code <id>.start.<phase>} and
+     * {@code <id>.sandbox.<phase>}: where the time inside the RPC went.
+     */
+    private void withPhases(String id, Runnable scenario) {
+        JcriTarget jcri = targets.stream().filter(t -> t instanceof JcriTarget).map(t -> (JcriTarget) t).findFirst()
+                .orElse(null);
+        io.jcri.e2e.harness.PrometheusScrape before = null;
+        try {
+            before = jcri == null ? null : jcri.metrics();
+        } catch (IOException | RuntimeException e) {
+            log("jcri: no metrics before scenario %s: %s", id, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        scenario.run();
+        if (before == null) {
+            return;
+        }
+        try {
+            io.jcri.e2e.harness.PrometheusScrape after = jcri.metrics();
+            PhaseMeans.between(before, after, "jcri_sandbox_run_phase_seconds").forEach((phase, ms) ->
+                    results.add(id + ".sandbox." + phase, "  jcri RunPodSandbox phase " + phase
+                            + " (daemon-side mean)", "ms", jcri.name(), ms));
+            PhaseMeans.between(before, after, "jcri_container_start_phase_seconds").forEach((phase, ms) ->
+                    results.add(id + ".start." + phase, "  jcri StartContainer phase " + phase
+                            + " (daemon-side mean)", "ms", jcri.name(), ms));
+        } catch (IOException | RuntimeException e) {
+            log("jcri: no metrics after scenario %s: %s", id, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void launch(BenchTarget t, Pods.Pod pod, Launch.Kind kind) {
