@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Benchmark harness, run as root on Debian/Ubuntu. One command, everything set up and torn down by itself:
 #
-#   e2e/bench.sh                 jcri and containerd side by side (A B A B ...), every scenario:
-#                                Markdown table on stdout, JSON under e2e/target/bench/ (path printed)
+#   e2e/bench.sh                 jcri, containerd 1.6 (Debian's) and containerd 2.x (Debian unstable's, fetched by
+#                                e2e/fetch-containerd2.sh into e2e/target/containerd2, never installed) side by side
+#                                (A B C A B C ...), every scenario: Markdown table on stdout (ratios against the
+#                                faster containerd), JSON under e2e/target/bench/ (path printed)
 #   e2e/bench.sh --smoke         every scenario once, jcri only, small sizes (< 2 min; run by e2e/run-tests.sh)
 #   e2e/bench.sh startup [runs]  jcri cold start to first served RPC, idle RSS
-#   options: --runs N  --launches N  --scenarios 1,2,3,4,5,6,7,8,9,10,11  --only jcri|containerd  --json FILE
+#   options: --runs N  --launches N  --calls N  --scenarios 1,2,3,4,5,6,7,8,9,10,11,12
+#            --only jcri|containerd|containerd2  --json FILE   (JCRI_BENCH_CONTAINERD2=off: no 2.x column)
 #   (8: launch latency over CRI, 9: runc run on the same busybox bundle, 10: memory per running container)
 #
 # Installs what is missing (containerd, runc, CNI plugins, docker-registry, busybox), builds the daemon and the
@@ -48,6 +51,17 @@ fi
 if [ ! -f cri-server/target/jcri.jar ] || [ ! -f e2e/target/classpath.txt ] || [ ! -d e2e/target/classes ]; then
   echo "bench.sh: building the daemon and the harness" >&2
   mvn -B -q -ntp -pl e2e -am package -DskipTests >&2
+fi
+
+# the containerd 2.x column (not in smoke mode): fetched once a day; without it the run has the 1.6 column only
+containerd2_args=()
+if [ "${1:-}" != "startup" ] && [ "$smoke" = false ] && [ "${JCRI_BENCH_CONTAINERD2:-on}" != off ] &&
+   { [ -z "$only" ] || [ "$only" = containerd2 ]; }; then
+  if containerd2=$(e2e/fetch-containerd2.sh); then
+    containerd2_args=(--containerd2 "$containerd2")
+  else
+    echo "bench.sh: no containerd 2.x (e2e/fetch-containerd2.sh failed): comparing with containerd 1.6 only" >&2
+  fi
 fi
 
 java_cmd=(java -Djcri.jar="$PWD/cri-server/target/jcri.jar" -Djnr.ffi.x86asm.enabled=false
@@ -118,7 +132,7 @@ cleanup() {
   # mounts under the work dir (overlay root filesystems, netns bind mounts), deepest first
   awk -v d="$work" '$5 == d || index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r |
     while read -r m; do umount -l "$m" 2>/dev/null || echo "bench.sh: cannot unmount $m" >&2; done
-  for link in "jb${tag}j" "jb${tag}c"; do
+  for link in "jb${tag}j" "jb${tag}c" "jb${tag}d"; do
     ip link show "$link" >/dev/null 2>&1 && ip link del "$link"
   done
   # the pods' parent cgroups (kubelet's to remove in a cluster) and anything a failed teardown left; children
@@ -147,6 +161,6 @@ work=$(mktemp -d /tmp/jcri-bench.XXXXXX)
 # the harness's temp files (registry storage, pushed images) go under the work dir too
 java -Djava.io.tmpdir="$work" -Djcri.jar="$PWD/cri-server/target/jcri.jar" -Djnr.ffi.x86asm.enabled=false \
   -cp "e2e/target/classes:$(cat e2e/target/classpath.txt)" io.jcri.e2e.bench.BenchMain \
-  --work "$work/w" --tag "$tag" --json "$json" "$@" &
+  --work "$work/w" --tag "$tag" --json "$json" ${containerd2_args[@]+"${containerd2_args[@]}"} "$@" &
 java_pid=$!
 wait "$java_pid"

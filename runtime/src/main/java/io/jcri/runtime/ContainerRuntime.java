@@ -227,6 +227,15 @@ public final class ContainerRuntime implements AutoCloseable {
 
     /** Starts the container's process; returns the daemon's ends of its stdio (see {@link ProcessIO}). */
     public ProcessIO start(String id) {
+        return start(id, Phases.NONE);
+    }
+
+    /**
+     * The same, timing its phases into {@code phases}: {@code runtime.prepare} (security, namespace plan, cgroup
+     * view, the OOM count at start), the launcher's ({@link ContainerLauncher#launch(ContainerLauncher.Request,
+     * Phases)}), then {@code runtime.record} (start time, the state file, the exit watch).
+     */
+    public ProcessIO start(String id, Phases phases) {
         Container c = get(id);
         synchronized (c) {
             if (c.record.status() != ContainerStatus.CREATED)
@@ -253,11 +262,12 @@ public final class ContainerRuntime implements AutoCloseable {
                 List<String> readonly = privileged ? List.of() : orDefault(spec.security().readonlyPaths(),
                         MaskedPaths.readonly(false));
                 c.oomKillsAtStart = c.cgroup.oomKillCount();
+                phases.mark("runtime.prepare");
                 launched = ContainerLauncher.launch(new ContainerLauncher.Request(id, dir.resolve("rootfs"),
                         spec.lowerDirs(), dir.resolve("upper"), dir.resolve("work"), etcFiles(spec), spec.mounts(),
                         spec.process(), ns, spec.hostname(), security, spec.security().readonlyRootfs(), masked,
                         readonly, c.cgroup, !procPidnsSupported, helper, gateFifo(id), dir,
-                        cgroupView, spec.devices()));
+                        cgroupView, spec.devices()), phases);
             }
             c.pidfd = launched.pidfd();
             c.record = c.record.withStatus(ContainerStatus.RUNNING, launched.pid(), ProcStat.startTime(launched.pid()),
@@ -265,7 +275,9 @@ public final class ContainerRuntime implements AutoCloseable {
             store.save(c.record);
             c.exit = reaper.watch(launched.pidfd());
             c.exit.thenAccept(exit -> onExit(c, exit));
-            return io(launched.stdio());
+            ProcessIO io = io(launched.stdio());
+            phases.mark("runtime.record");
+            return io;
         }
     }
 

@@ -48,7 +48,7 @@ public final class ContainerStatusRpc {
     public ContainerStatusResponse status(ContainerStatusRequest request) {
         Container c = containers.get(request.getContainerId());
         Optional<io.jcri.runtime.ContainerState> state = stateOf(runtime, c);
-        ContainerStatus.Builder status = toStatus(c, state).toBuilder();
+        ContainerStatus.Builder status = statusBuilder(c, state);
         String imageRef = c.imageId();
         Optional<ImageRecord> image = images.status(c.imageId());
         if (image.isPresent()) {
@@ -142,6 +142,10 @@ public final class ContainerStatusRpc {
     }
 
     public static ContainerStatus toStatus(Container c, Optional<io.jcri.runtime.ContainerState> state) {
+        return statusBuilder(c, state).build();
+    }
+
+    private static ContainerStatus.Builder statusBuilder(Container c, Optional<io.jcri.runtime.ContainerState> state) {
         ContainerStatus.Builder b = ContainerStatus.newBuilder()
                 .setId(c.id())
                 .setMetadata(c.config().getMetadata())
@@ -176,7 +180,7 @@ public final class ContainerStatusRpc {
                 }
             }
         });
-        return b.build();
+        return b;
     }
 
     static long nanos(Instant t) {

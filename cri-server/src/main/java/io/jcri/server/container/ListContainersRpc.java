@@ -14,6 +14,7 @@ import java.util.Comparator;
 public final class ListContainersRpc {
     private final ContainerStore containers;
     private final ContainerRuntime runtime;
+    private final ListEntries entries = new ListEntries();
 
     public ListContainersRpc(ContainerStore containers, ContainerRuntime runtime) {
         this.containers = containers;
@@ -35,18 +36,6 @@ public final class ListContainersRpc {
     }
 
     private io.jcri.cri.v1.Container entry(Container c) {
-        var s = ContainerStatusRpc.toStatus(c, ContainerStatusRpc.stateOf(runtime, c));
-        return io.jcri.cri.v1.Container.newBuilder()
-                .setId(s.getId())
-                .setPodSandboxId(c.sandboxId())
-                .setMetadata(s.getMetadata())
-                .setImage(s.getImage())
-                .setImageRef(s.getImageRef())
-                .setImageId(s.getImageId())
-                .setState(s.getState())
-                .setCreatedAt(s.getCreatedAt())
-                .putAllLabels(s.getLabelsMap())
-                .putAllAnnotations(s.getAnnotationsMap())
-                .build();
+        return entries.of(c, ContainerStatusRpc.criState(ContainerStatusRpc.stateOf(runtime, c)));
     }
 }

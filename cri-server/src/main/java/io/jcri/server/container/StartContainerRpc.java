@@ -11,11 +11,15 @@ import io.jcri.server.metrics.ContainerMetrics;
 import io.jcri.server.store.Container;
 import io.jcri.server.store.ContainerStore;
 import io.jcri.server.validation.HostPaths;
+import io.jcri.runtime.Phases;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** {@code StartContainer}: runs the created container's process and starts copying its output to its log. */
 public final class StartContainerRpc {
+    private static final Logger LOG = Logger.getLogger(StartContainerRpc.class.getName());
     private final ContainerStore containers;
     private final ContainerRuntime runtime;
     private final ContainerLogs logs;
@@ -38,8 +42,10 @@ public final class StartContainerRpc {
     }
 
     public StartContainerResponse start(StartContainerRequest request) {
+        Phases phases = new Phases();
         Container c = containers.get(request.getContainerId());
         synchronized (c) {
+            phases.mark("lock");
             ContainerStatus status = runtime.state(c.id()).status();
             if (status != ContainerStatus.CREATED) {
                 throw CriException.failedPrecondition("StartContainer: container " + c.id() + " is "
@@ -49,9 +55,10 @@ public final class StartContainerRpc {
             for (var m : c.config().getMountsList()) {
                 HostPaths.resolve("StartContainer", m.getHostPath(), m.getContainerPath(), protectedDirs);
             }
+            phases.mark("checks");
             ProcessIO io;
             try (var timer = ContainerMetrics.LAUNCH.startTimer()) {
-                io = runtime.start(c.id());
+                io = runtime.start(c.id(), phases);
             } catch (IllegalStateException e) {
                 throw CriException.failedPrecondition("StartContainer: " + e.getMessage());
             } catch (io.jcri.runtime.sys.NativeException e) {
@@ -59,7 +66,13 @@ public final class StartContainerRpc {
             }
             ContainerMetrics.STARTS.inc();
             logs.attach(c, io);
+            phases.mark("logs");
             events.containerStarted(c);
+            phases.mark("events");
+        }
+        ContainerMetrics.observe(ContainerMetrics.START_PHASES, phases);
+        if (LOG.isLoggable(Level.FINE)) {
+            LOG.fine("started container " + c.id() + ": " + phases.summary());
         }
         return StartContainerResponse.getDefaultInstance();
     }

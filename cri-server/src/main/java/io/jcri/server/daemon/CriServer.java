@@ -5,6 +5,7 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import io.jcri.server.grpc.RpcInstrumentation;
+import io.jcri.server.grpc.WorkerHandoff;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -22,8 +23,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The gRPC server on a unix socket (grpc-netty over epoll). RPC handlers run on a bounded pool of worker
- * threads, never on the netty event loop, since they do disk and process work.
+ * The gRPC server on a unix socket (grpc-netty over epoll). Calls arrive on the netty event loop (a direct
+ * executor); {@link WorkerHandoff} moves each one to a bounded pool of worker threads, since RPCs do disk and
+ * process work, except the reads that only look at memory, which are answered where they arrive.
  */
 public final class CriServer {
     /** kubelet's own limit for CRI messages. */
@@ -46,14 +48,16 @@ public final class CriServer {
                 .channelType(EpollServerDomainSocketChannel.class)
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
-                .executor(executor)
+                .directExecutor()
                 // grpc-netty sets SO_KEEPALIVE on every accepted channel; a unix socket has no such option, so
                 // netty warned "Unknown channel option 'SO_KEEPALIVE'" once per connection (crictl connects once
                 // per command, kubelet's probes every few seconds). null removes it from the child options.
                 .withChildOption(ChannelOption.SO_KEEPALIVE, null)
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES);
+        WorkerHandoff handoff = new WorkerHandoff(executor);
         for (BindableService service : services) {
-            builder.addService(ServerInterceptors.intercept(service, instrumentation));
+            // the last interceptor runs first: the hand-off wraps the instrumentation, which times the whole call
+            builder.addService(ServerInterceptors.intercept(service, instrumentation, handoff));
         }
         server = builder.build();
     }

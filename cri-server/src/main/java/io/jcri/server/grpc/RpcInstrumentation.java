@@ -108,14 +108,14 @@ public final class RpcInstrumentation implements ServerInterceptor {
             double seconds = (System.nanoTime() - start) / 1e9;
             requests.labels(method, status.getCode().name()).inc();
             latency.labels(method).observe(seconds);
-            String line = String.format("rpc method=%s status=%s duration_ms=%.3f", method, status.getCode(),
-                    seconds * 1000);
-            if (status.isOk()) {
-                LOG.fine(line);
-            } else if (status.getCode() == Status.Code.UNIMPLEMENTED || status.getCode() == Status.Code.CANCELLED) {
-                LOG.fine(line + " message=\"" + status.getDescription() + "\"");
-            } else {
-                LOG.warning(line + " message=\"" + status.getDescription() + "\"");
+            boolean quiet = status.isOk() || status.getCode() == Status.Code.UNIMPLEMENTED
+                    || status.getCode() == Status.Code.CANCELLED;
+            Level level = quiet ? Level.FINE : Level.WARNING;
+            // the line is only formatted when it is written: at info level a call costs no formatting
+            if (LOG.isLoggable(level)) {
+                String line = String.format("rpc method=%s status=%s duration_ms=%.3f", method, status.getCode(),
+                        seconds * 1000);
+                LOG.log(level, status.isOk() ? line : line + " message=\"" + status.getDescription() + "\"");
             }
             super.close(status, trailers);
         }

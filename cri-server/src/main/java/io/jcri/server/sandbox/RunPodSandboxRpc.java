@@ -13,9 +13,11 @@ import io.jcri.runtime.PodSpec;
 import io.jcri.runtime.launch.Undo;
 import io.jcri.runtime.pod.PodSysctls;
 import io.jcri.cri.v1.ContainerEventType;
+import io.jcri.runtime.Phases;
 import io.jcri.server.events.ContainerEvents;
 import io.jcri.server.grpc.CriException;
 import io.jcri.server.network.CniResult;
+import io.jcri.server.metrics.ContainerMetrics;
 import io.jcri.server.network.PodNetwork;
 import io.jcri.server.network.PodNetworkRequest;
 import io.jcri.server.store.Ids;
@@ -55,6 +57,7 @@ public final class RunPodSandboxRpc {
     }
 
     public RunPodSandboxResponse run(RunPodSandboxRequest request) {
+        Phases phases = new Phases();
         PodSandboxConfig config = request.getConfig();
         validate(config);
         if (!HANDLERS.contains(request.getRuntimeHandler())) {
@@ -65,6 +68,7 @@ public final class RunPodSandboxRpc {
         Sandbox sandbox = new Sandbox(id, config, System.currentTimeMillis() * 1_000_000L, sandboxRoot.resolve(id),
                 request.getRuntimeHandler(), SandboxState.READY, List.of());
         sandboxes.reserveName(sandbox.fullName(), id);
+        phases.mark("validate");
         try (Undo undo = new Undo()) {
             undo.push(() -> sandboxes.releaseName(sandbox.fullName(), id));
             NamespaceOption ns = config.getLinux().getSecurityContext().getNamespaceOptions();
@@ -72,6 +76,7 @@ public final class RunPodSandboxRpc {
             String hostname = PodHostname.of(config);
             undo.push(() -> SandboxDirs.delete(sandbox.dir()));
             SandboxFiles.write(sandbox.dir(), config, hostname);
+            phases.mark("files");
 
             // a shared-PID pod's init is accounted in the pod's cgroup parent, like its containers
             PodNamespaces namespaces = runtime.createPodNamespaces(new PodSpec(id, hostname,
@@ -79,6 +84,7 @@ public final class RunPodSandboxRpc {
                     NamespaceModes.toRuntime(ns.getIpc()), config.getLinux().getCgroupParent(),
                     config.getLinux().getSysctlsMap()));
             undo.push(() -> runtime.removePodNamespaces(id));
+            phases.mark("namespaces");
 
             List<String> ips = List.of();
             if (!hostNetwork) {
@@ -87,11 +93,18 @@ public final class RunPodSandboxRpc {
                         meta.getNamespace(), meta.getUid(), portMappings(config)));
                 undo.push(() -> network.detach(id));
                 ips = result.ips();
+                phases.mark("network");
             }
             sandboxes.add(sandbox, SandboxState.READY, ips);
             undo.commit();
+            phases.mark("record");
             events.sandbox(sandbox, ContainerEventType.CONTAINER_CREATED_EVENT);
             events.sandbox(sandbox, ContainerEventType.CONTAINER_STARTED_EVENT);
+            phases.mark("events");
+            ContainerMetrics.observe(ContainerMetrics.SANDBOX_RUN_PHASES, phases);
+            if (LOG.isLoggable(java.util.logging.Level.FINE)) {
+                LOG.fine("ran sandbox " + id + ": " + phases.summary());
+            }
             LOG.info("sandbox " + id + " (" + sandbox.fullName() + ") ready" + (ips.isEmpty() ? "" : " at " + ips));
             return RunPodSandboxResponse.newBuilder().setPodSandboxId(id).build();
         } catch (IOException e) {

@@ -15,7 +15,9 @@ import java.util.TreeSet;
  * e2e/bench.sh --smoke              every scenario once, jcri only, small sizes (CI)
  * e2e/bench.sh startup [runs]       jcri cold start to first served RPC, idle RSS
  * options: --runs N  --launches N (scenarios 8 and 9; per-launch pods in 8e/8f: half)  --scenarios 1,2,7
- *          --only jcri|containerd  --json FILE  --work DIR  --tag HEX
+ *          --calls N (scenario 12, the per-RPC floor: calls per RPC and target, 1000 by default)
+ *          --only jcri|containerd|containerd2  --json FILE  --work DIR  --tag HEX
+ *          --containerd2 BINARY (a containerd 2.x, the third column: e2e/fetch-containerd2.sh)
  * </pre>
  */
 public final class BenchMain {
@@ -36,9 +38,11 @@ public final class BenchMain {
         boolean smoke = false;
         Integer runs = null;
         Integer launches = null;
-        Set<Integer> scenarios = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11));
+        Integer calls = null;
+        Set<Integer> scenarios = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12));
         List<String> targets = new ArrayList<>(List.of("jcri", "containerd"));
         Path json = null;
+        Path containerd2 = null;
         Path work = null;
         String tag = null;
         for (int i = 0; i < args.length; i++) {
@@ -46,6 +50,7 @@ public final class BenchMain {
                 case "--smoke" -> smoke = true;
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--launches" -> launches = Integer.parseInt(args[++i]);
+                case "--calls" -> calls = Integer.parseInt(args[++i]);
                 case "--scenarios" -> {
                     scenarios.clear();
                     for (String s : args[++i].split(",")) {
@@ -54,11 +59,12 @@ public final class BenchMain {
                 }
                 case "--only" -> targets = new ArrayList<>(List.of(args[++i]));
                 case "--json" -> json = Path.of(args[++i]);
+                case "--containerd2" -> containerd2 = Path.of(args[++i]);
                 case "--work" -> work = Path.of(args[++i]);
                 case "--tag" -> tag = args[++i];
                 default -> {
                     System.err.println("unknown argument " + args[i]
-                            + "; usage: bench.sh [--smoke] [--runs N] [--launches N] [--scenarios 1,2,..] [--only jcri|containerd]"
+                            + "; usage: bench.sh [--smoke] [--runs N] [--launches N] [--calls N] [--scenarios 1,2,..] [--only jcri|containerd|containerd2] [--containerd2 BINARY]"
                             + " [--json FILE] | bench.sh startup [runs]");
                     System.exit(2);
                 }
@@ -66,10 +72,16 @@ public final class BenchMain {
         }
         if (smoke) {
             targets = new ArrayList<>(List.of("jcri"));
+        } else if (containerd2 != null && targets.size() > 1) {
+            targets.add("containerd2");
         }
         for (String t : targets) {
-            if (!t.equals("jcri") && !t.equals("containerd")) {
-                System.err.println("unknown target " + t + "; known: jcri, containerd");
+            if (!t.equals("jcri") && !t.equals("containerd") && !t.equals("containerd2")) {
+                System.err.println("unknown target " + t + "; known: jcri, containerd, containerd2");
+                System.exit(2);
+            }
+            if (t.equals("containerd2") && containerd2 == null) {
+                System.err.println("containerd2 needs --containerd2 BINARY (e2e/fetch-containerd2.sh prints it)");
                 System.exit(2);
             }
         }
@@ -84,12 +96,13 @@ public final class BenchMain {
         }
         int n = runs != null ? runs : smoke ? 1 : 10;
         int l = launches != null ? launches : smoke ? 5 : 200;
+        int c = calls != null ? calls : smoke ? 20 : 1000;
         SideBySide.Options o = smoke
-                ? new SideBySide.Options(true, targets, scenarios, n, 0, n, n, n, 5, 10, 24L << 20, 2, l, Math.max(1, l / 2), 5, 1, json,
-                        work, tag)
-                : new SideBySide.Options(false, targets, scenarios, n, 2, Math.max(3, n / 2), Math.max(3, n / 2),
-                        n * 2, 20, 100, 200L << 20, 4, l, Math.max(1, l / 2), 50, Math.min(3, n), json, work,
-                        tag);
+                ? new SideBySide.Options(true, containerd2, targets, scenarios, n, 0, n, n, n, 5, 10, 24L << 20, 2, l, Math.max(1, l / 2), 5, 1,
+                        c, 3, json, work, tag)
+                : new SideBySide.Options(false, containerd2, targets, scenarios, n, 2, Math.max(3, n / 2), Math.max(3, n / 2),
+                        n * 2, 20, 100, 200L << 20, 4, l, Math.max(1, l / 2), 50, Math.min(3, n),
+                        c, 100, json, work, tag);
         System.exit(SideBySide.run(o));
     }
 }

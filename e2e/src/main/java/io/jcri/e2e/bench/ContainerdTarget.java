@@ -10,10 +10,12 @@ import java.util.List;
 
 /** {@link ContainerdDaemon} as a benchmark target: its processes (containerd, shims, pause) and directories. */
 public final class ContainerdTarget implements BenchTarget {
+    private final String name;
     private final ContainerdDaemon daemon;
     private final String cgroupParent;
 
-    private ContainerdTarget(ContainerdDaemon daemon, String cgroupParent) {
+    private ContainerdTarget(String name, ContainerdDaemon daemon, String cgroupParent) {
+        this.name = name;
         this.daemon = daemon;
         this.cgroupParent = cgroupParent;
     }
@@ -21,7 +23,14 @@ public final class ContainerdTarget implements BenchTarget {
     /** Starts containerd under {@code base} with the loopback registry and the pause image as sandbox image. */
     public static ContainerdTarget start(Path base, String registryHost, String sandboxImage, Path cniConfDir,
                                   String cgroupParent) throws IOException {
-        return new ContainerdTarget(ContainerdDaemon.start(base, registryHost, sandboxImage, cniConfDir),
+        return new ContainerdTarget("containerd", ContainerdDaemon.start(base, registryHost, sandboxImage, cniConfDir),
+                cgroupParent);
+    }
+
+    /** The same with another binary (containerd 2.x from {@code e2e/fetch-containerd2.sh}) under another name. */
+    public static ContainerdTarget start(String name, Path binary, Path base, String registryHost,
+                                         String sandboxImage, Path cniConfDir, String cgroupParent) throws IOException {
+        return new ContainerdTarget(name, ContainerdDaemon.start(base, registryHost, sandboxImage, cniConfDir, binary),
                 cgroupParent);
     }
 
@@ -31,7 +40,7 @@ public final class ContainerdTarget implements BenchTarget {
 
     @Override
     public String name() {
-        return "containerd";
+        return name;
     }
 
     @Override

@@ -97,6 +97,11 @@ public final class JcriTarget implements BenchTarget {
         return daemon.log();
     }
 
+    /** The daemon's Prometheus metrics now. */
+    public io.jcri.e2e.harness.PrometheusScrape metrics() throws IOException, InterruptedException {
+        return io.jcri.e2e.harness.PrometheusScrape.fetch(daemon.metricsPort());
+    }
+
     @Override
     public void close() {
         daemon.close();

@@ -64,7 +64,8 @@ final class Results {
 
     /** The run's context: versions, commit, and how loaded the machine was before and after. */
     synchronized void printHeader(PrintStream out) {
-        for (String k : List.of("git_commit", "version_jcri", "version_containerd", "containerd_binary", "runc_binary",
+        for (String k : List.of("git_commit", "version_jcri", "version_containerd", "version_containerd2",
+                "containerd_binary", "containerd2_binary", "runc_binary",
                 "runc_scenario",
                 "kernel", "nproc", "uptime_before", "uptime_after")) {
             if (info.containsKey(k)) {
@@ -81,9 +82,11 @@ final class Results {
             h.append(' ').append(t).append(" median | ").append(t).append(" p90 | ").append(t).append(" p99 |");
             sep.append("---|---|---|");
         }
-        boolean ratio = targets.contains("jcri") && targets.contains("containerd");
+        List<String> anchors = anchors();
+        boolean ratio = targets.contains("jcri") && !anchors.isEmpty();
         if (ratio) {
-            h.append(" jcri/containerd (median) | jcri/containerd (p90) |");
+            String of = anchors.size() > 1 ? "jcri/faster containerd" : "jcri/containerd";
+            h.append(' ').append(of).append(" (median) | ").append(of).append(" (p90) |");
             sep.append("---|---|");
         }
         out.println(h);
@@ -108,11 +111,12 @@ final class Results {
             }
             if (ratio) {
                 Stats j = stats.get("jcri");
-                Stats c = stats.get("containerd");
-                if (j != null && c != null && c.median() > 0) {
-                    line.append(' ').append(String.format(Locale.ROOT, "%.2f", j.median() / c.median()))
+                double cMedian = fastest(anchors, stats, Stats::median);
+                double cP90 = fastest(anchors, stats, Stats::p90);
+                if (j != null && cMedian > 0) {
+                    line.append(' ').append(String.format(Locale.ROOT, "%.2f", j.median() / cMedian))
                             .append(" | ")
-                            .append(c.p90() > 0 ? String.format(Locale.ROOT, "%.2f", j.p90() / c.p90()) : "–")
+                            .append(cP90 > 0 ? String.format(Locale.ROOT, "%.2f", j.p90() / cP90) : "–")
                             .append(" |");
                 } else {
                     line.append(" – | – |");
@@ -125,6 +129,21 @@ final class Results {
             out.println("errors:");
             errors.forEach(e -> out.println("- " + e));
         }
+    }
+
+    /** The containerd columns of this run (1.6 and, when present, 2.x): ratios are against the faster one. */
+    private List<String> anchors() {
+        return targets.stream().filter(t -> t.startsWith("containerd")).toList();
+    }
+
+    /**
+     * The smallest positive value of a statistic over the containerd columns that have samples (for each row and
+     * statistic on its own: "faster" is per figure); 0 when none has.
+     */
+    private static double fastest(List<String> anchors, Map<String, Stats> stats,
+                                  java.util.function.ToDoubleFunction<Stats> f) {
+        return anchors.stream().map(stats::get).filter(java.util.Objects::nonNull).mapToDouble(f)
+                .filter(v -> v > 0).min().orElse(0);
     }
 
     private static String num(double v) {
@@ -167,11 +186,25 @@ final class Results {
             }
             m.put("results", per);
             List<Double> j = r.samples.get("jcri");
-            List<Double> c = r.samples.get("containerd");
-            if (j != null && c != null && !j.isEmpty() && !c.isEmpty() && Stats.of(c).median() > 0) {
-                m.put("ratio_median", Stats.of(j).median() / Stats.of(c).median());
-                m.put("ratio_p90", Stats.of(j).p90() / Stats.of(c).p90());
-                m.put("ratio_p99", Stats.of(j).p99() / Stats.of(c).p99());
+            Map<String, Stats> stats = new LinkedHashMap<>();
+            for (String t : anchors()) {
+                List<Double> c = r.samples.get(t);
+                if (c != null && !c.isEmpty()) {
+                    stats.put(t, Stats.of(c));
+                }
+            }
+            double cMedian = fastest(anchors(), stats, Stats::median);
+            if (j != null && !j.isEmpty() && cMedian > 0) {
+                // against the faster containerd, figure by figure
+                Stats js = Stats.of(j);
+                m.put("ratio_median", js.median() / cMedian);
+                m.put("ratio_p90", js.p90() / fastest(anchors(), stats, Stats::p90));
+                m.put("ratio_p99", js.p99() / fastest(anchors(), stats, Stats::p99));
+                for (Map.Entry<String, Stats> e : stats.entrySet()) {
+                    if (e.getValue().median() > 0) {
+                        m.put("ratio_median_" + e.getKey(), js.median() / e.getValue().median());
+                    }
+                }
             }
             out.add(m);
         }

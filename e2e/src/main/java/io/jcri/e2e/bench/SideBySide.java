@@ -41,10 +41,10 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class SideBySide {
     /** What a run does: which targets, how many repetitions, how big. */
-    record Options(boolean smoke, List<String> targets, Set<Integer> scenarios, int runs, int warmup, int pullRuns,
+    record Options(boolean smoke, Path containerd2, List<String> targets, Set<Integer> scenarios, int runs, int warmup, int pullRuns,
                    int concurrentRuns, int relistRuns, int concurrentPods, int relistPods, long bigImageBytes,
                    int bigImageLayers, int launches, int podLaunches, int memoryContainers, int memoryRuns,
-                   Path json, Path work, String tag) {
+                   int floorCalls, int floorContainers, Path json, Path work, String tag) {
     }
 
     private static final String SIGTERM_SCRIPT = "trap 'exit 0' TERM; echo ready; while :; do sleep 0.1; done";
@@ -115,6 +115,9 @@ final class SideBySide {
             results.info("containerd_binary", Procs.run(false, "containerd", "--version").trim());
             results.info("runc_binary", Procs.run(false, "runc", "--version").lines().findFirst().orElse(""));
         }
+        if (o.targets().contains("containerd2")) {
+            results.info("containerd2_binary", Procs.run(false, o.containerd2().toString(), "--version").trim());
+        }
         log("starting the loopback registry and pushing images");
         registry = TestRegistry.start();
         TestImageBuilder.image().layer(TestLayers.busybox()).cmd("sh")
@@ -135,8 +138,16 @@ final class SideBySide {
         for (String name : o.targets()) {
             Path dir = Files.createDirectories(o.work().resolve(name));
             // one conflist shape for both; each runtime its own bridge and subnet
-            String bridge = "jb" + o.tag() + (name.equals("jcri") ? "j" : "c");
-            String subnet = (name.equals("jcri") ? "10.237." : "10.238.") + netA;
+            String bridge = "jb" + o.tag() + switch (name) {
+                case "jcri" -> "j";
+                case "containerd" -> "c";
+                default -> "d";
+            };
+            String subnet = switch (name) {
+                case "jcri" -> "10.237.";
+                case "containerd" -> "10.238.";
+                default -> "10.239.";
+            } + netA;
             Path netd = Files.createDirectories(dir.resolve("net.d"));
             Files.writeString(netd.resolve("10-bench.conflist"), """
                     {"cniVersion": "1.0.0", "name": "jcri-bench", "plugins": [
@@ -148,9 +159,12 @@ final class SideBySide {
                     """.formatted(bridge, dir.resolve("ipam"), subnet));
             String cgroupParent = "/jcribench-" + o.tag() + "-" + name;
             log("starting %s (bridge %s, %s.0/24, cgroup parent %s)", name, bridge, subnet, cgroupParent);
-            BenchTarget t = name.equals("jcri")
-                    ? JcriTarget.start(dir, registry.host(), netd, cgroupParent)
-                    : ContainerdTarget.start(dir, registry.host(), pause, netd, cgroupParent);
+            BenchTarget t = switch (name) {
+                case "jcri" -> JcriTarget.start(dir, registry.host(), netd, cgroupParent);
+                case "containerd" -> ContainerdTarget.start(dir, registry.host(), pause, netd, cgroupParent);
+                default -> ContainerdTarget.start(name, o.containerd2(), dir, registry.host(), pause, netd,
+                        cgroupParent);
+            };
             targets.add(t);
             pods.put(name, new Pods(t, busybox));
             results.info("version_" + name, t.version());
@@ -198,6 +212,13 @@ final class SideBySide {
     private void scenarios() throws Exception {
         settle();
         memory("6a", "memory idle (after image pre-pull)");
+        if (o.scenarios().contains(12)) {
+            // first, while each daemon holds only the pods this scenario makes (its ListContainers counts them)
+            outcome.put("12", true);
+            new RpcFloor(results, targets, pods, busybox, o.floorCalls(), 10, o.floorContainers(),
+                    m -> log("%s", m)).measure();
+            outcome.put("12", RpcFloor.passed(results));
+        }
         if (o.scenarios().contains(1)) {
             scenario("1", "RunPodSandbox+Stop+Remove (CNI)", this::podLifecycle, o.runs());
         }
@@ -382,18 +403,54 @@ final class SideBySide {
                 pod.put(t.name(), p.run(p.config(hostNetwork ? "launch-host" : "launch-netns", hostNetwork)));
             }
             String where = hostNetwork ? "into a hostNetwork pod" : "into a pod with its own netns";
-            scenario(hostNetwork ? "8c" : "8a", "launch sleep to RUNNING " + where,
-                    t -> launch(t, pod.get(t.name()), Launch.Kind.SLEEP_TO_RUNNING), o.launches());
+            withPhases(hostNetwork ? "8c" : "8a", () -> scenario(hostNetwork ? "8c" : "8a",
+                    "launch sleep to RUNNING " + where,
+                    t -> launch(t, pod.get(t.name()), Launch.Kind.SLEEP_TO_RUNNING), o.launches()));
             scenario(hostNetwork ? "8d" : "8b", "launch `true` to EXITED " + where,
                     t -> launch(t, pod.get(t.name()), Launch.Kind.TRUE_TO_EXITED), o.launches());
             for (BenchTarget t : targets) {
                 pods.get(t.name()).destroy(pod.get(t.name()).id());
             }
         }
-        scenario("8e", "RunPodSandbox (new netns + CNI) + launch `true` to EXITED",
-                t -> launchWithPod(t, false), o.podLaunches());
+        withPhases("8e", () -> scenario("8e", "RunPodSandbox (new netns + CNI) + launch `true` to EXITED",
+                t -> launchWithPod(t, false), o.podLaunches()));
         scenario("8f", "RunPodSandbox (hostNetwork) + launch `true` to EXITED",
                 t -> launchWithPod(t, true), o.podLaunches());
+    }
+
+    /**
+     * Runs a scenario between two scrapes of jcri's metrics and records the daemon's own mean time per phase of
+     * StartContainer and RunPodSandbox over it (warm-up rounds included) as rows {@code <id>.start.<phase>} and
+     * {@code <id>.sandbox.<phase>}: where the time inside the RPC went.
+     */
+    private void withPhases(String id, Runnable scenario) {
+        JcriTarget jcri = targets.stream().filter(t -> t instanceof JcriTarget).map(t -> (JcriTarget) t).findFirst()
+                .orElse(null);
+        io.jcri.e2e.harness.PrometheusScrape before = null;
+        try {
+            before = jcri == null ? null : jcri.metrics();
+        } catch (IOException | RuntimeException e) {
+            log("jcri: no metrics before scenario %s: %s", id, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        scenario.run();
+        if (before == null) {
+            return;
+        }
+        try {
+            io.jcri.e2e.harness.PrometheusScrape after = jcri.metrics();
+            PhaseMeans.between(before, after, "jcri_sandbox_run_phase_seconds").forEach((phase, ms) ->
+                    results.add(id + ".sandbox." + phase, "  jcri RunPodSandbox phase " + phase
+                            + " (daemon-side mean)", "ms", jcri.name(), ms));
+            PhaseMeans.between(before, after, "jcri_container_start_phase_seconds").forEach((phase, ms) ->
+                    results.add(id + ".start." + phase, "  jcri StartContainer phase " + phase
+                            + " (daemon-side mean)", "ms", jcri.name(), ms));
+        } catch (IOException | RuntimeException e) {
+            log("jcri: no metrics after scenario %s: %s", id, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void launch(BenchTarget t, Pods.Pod pod, Launch.Kind kind) {

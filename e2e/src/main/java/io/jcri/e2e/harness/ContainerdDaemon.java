@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Debian's containerd (1.6, config {@code version = 2}) with its CRI plugin and runc, started on its own config
+ * Debian's containerd (1.6, config {@code version = 2}; or a containerd 2.x binary unpacked from Debian unstable
+ * by {@code e2e/fetch-containerd2.sh}, config {@code version = 3}) with its CRI plugin and runc, started on its own config
  * file, root, state, socket and runc root under a base directory, so it needs no system configuration and never
  * meets a system containerd: the sandbox image comes from a loopback registry (plain HTTP through
  * {@code certs.d/<host>/hosts.toml}), OOM score adjustments are clamped (this machine cannot lower
@@ -41,6 +42,62 @@ public final class ContainerdDaemon implements AutoCloseable {
         this.base = base;
         this.socket = socket;
         this.process = process;
+    }
+
+    /**
+     * containerd 2.x's config (version 3): the CRI plugin is split into {@code io.containerd.cri.v1.images}
+     * (snapshotter, sandbox image as the pinned {@code sandbox} image, registry hosts) and
+     * {@code io.containerd.cri.v1.runtime} (runtimes, CNI, OOM and netns settings); the streaming server stays
+     * under {@code io.containerd.grpc.v1.cri}. NRI is off: its default socket is a fixed system path.
+     */
+    static String configV3(Path base, String sandboxImage, Path cniConfDir) {
+        return """
+                version = 3
+                root = "%1$s/root"
+                state = "%1$s/state"
+                oom_score = 0
+
+                [grpc]
+                  address = "%1$s/containerd.sock"
+
+                [plugins."io.containerd.internal.v1.opt"]
+                  path = "%1$s/opt"
+
+                [plugins."io.containerd.nri.v1.nri"]
+                  disable = true
+
+                [plugins."io.containerd.cri.v1.images"]
+                  snapshotter = "overlayfs"
+
+                  [plugins."io.containerd.cri.v1.images".pinned_images]
+                    sandbox = "%2$s"
+
+                  [plugins."io.containerd.cri.v1.images".registry]
+                    config_path = "%1$s/certs.d"
+
+                [plugins."io.containerd.cri.v1.runtime"]
+                  restrict_oom_score_adj = true
+                  netns_mounts_under_state_dir = true
+
+                  [plugins."io.containerd.cri.v1.runtime".cni]
+                    bin_dirs = ["/usr/lib/cni"]
+                    conf_dir = "%3$s"
+                    max_conf_num = 1
+
+                  [plugins."io.containerd.cri.v1.runtime".containerd]
+                    default_runtime_name = "runc"
+
+                    [plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runc]
+                      runtime_type = "io.containerd.runc.v2"
+
+                      [plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runc.options]
+                        SystemdCgroup = false
+                        Root = "%1$s/runc"
+
+                [plugins."io.containerd.grpc.v1.cri"]
+                  stream_server_address = "127.0.0.1"
+                  stream_server_port = "0"
+                """.formatted(base, sandboxImage, cniConfDir);
     }
 
     static String config(Path base, String sandboxImage, Path cniConfDir) {
@@ -91,9 +148,20 @@ public final class ContainerdDaemon implements AutoCloseable {
      */
     public static ContainerdDaemon start(Path base, String registryHost, String sandboxImage, Path cniConfDir)
             throws IOException {
-        if (!Files.isExecutable(BINARY)) {
-            throw new IllegalStateException(BINARY + " missing: apt-get install containerd runc");
+        return start(base, registryHost, sandboxImage, cniConfDir, BINARY);
+    }
+
+    /**
+     * The same with another containerd binary: a 2.x one gets the version 3 config, and its own directory leads
+     * {@code PATH} so that it starts the shim ({@code containerd-shim-runc-v2}) that came with it.
+     */
+    public static ContainerdDaemon start(Path base, String registryHost, String sandboxImage, Path cniConfDir,
+                                         Path binary) throws IOException {
+        if (!Files.isExecutable(binary)) {
+            throw new IllegalStateException(binary + " missing: apt-get install containerd runc"
+                    + (binary.equals(BINARY) ? "" : " (or e2e/fetch-containerd2.sh for a 2.x binary)"));
         }
+        boolean v2 = majorVersion(binary) >= 2;
         Files.createDirectories(base);
         Path hosts = Files.createDirectories(base.resolve("certs.d").resolve(registryHost));
         Files.writeString(hosts.resolve("hosts.toml"), """
@@ -103,10 +171,14 @@ public final class ContainerdDaemon implements AutoCloseable {
                   capabilities = ["pull", "resolve"]
                 """.formatted(registryHost));
         Path config = base.resolve("config.toml");
-        Files.writeString(config, config(base, sandboxImage, cniConfDir));
+        Files.writeString(config, v2 ? configV3(base, sandboxImage, cniConfDir)
+                : config(base, sandboxImage, cniConfDir));
         Path socket = base.resolve("containerd.sock");
-        Process p = new ProcessBuilder(BINARY.toString(), "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(base.resolve("containerd.log").toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(binary.toString(), "--config", config.toString())
+                .redirectErrorStream(true).redirectOutput(base.resolve("containerd.log").toFile());
+        pb.environment().put("PATH", binary.getParent() + ":" + pb.environment().getOrDefault("PATH",
+                "/usr/sbin:/usr/bin:/sbin:/bin"));
+        Process p = pb.start();
         ContainerdDaemon d = new ContainerdDaemon(base, socket, p);
         try {
             Deadline.await(Duration.ofSeconds(60), "containerd to serve on " + socket, () -> {
@@ -122,6 +194,17 @@ public final class ContainerdDaemon implements AutoCloseable {
         return d;
     }
 
+
+    /** The major version {@code containerd --version} prints ({@code containerd github.com/... 2.1.9 ...}). */
+    public static int majorVersion(Path binary) throws IOException {
+        Process p = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" v?(\\d+)\\.\\d+").matcher(out);
+        if (!m.find()) {
+            throw new IOException(binary + " --version printed no version: " + out.strip());
+        }
+        return Integer.parseInt(m.group(1));
+    }
 
     public String log() {
         try {

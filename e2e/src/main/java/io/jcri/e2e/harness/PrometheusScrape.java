@@ -69,6 +69,11 @@ public final class PrometheusScrape {
         return samples.getOrDefault(series, 0.0);
     }
 
+    /** Every sample, by series as written ({@code name{labels}}). */
+    public Map<String, Double> samples() {
+        return java.util.Collections.unmodifiableMap(samples);
+    }
+
     public boolean has(String series) {
         return samples.containsKey(series);
     }

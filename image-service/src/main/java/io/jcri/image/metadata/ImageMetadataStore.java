@@ -23,6 +23,10 @@ import java.util.stream.Stream;
  * Image records by id, one JSON file per image under {@code images/}, written atomically. All images are held in
  * memory; the files are what survives a restart. Names (tags, digests) are unique across images: adding an image
  * that claims a tag takes it away from the image that had it.
+ *
+ * <p>Writers take the store's lock (and hold it across the fsync of a record); readers never do: they read an
+ * immutable view (records by id, and by name) that each change replaces, so ImageStatus and ListImages never wait
+ * for a pull that is recording its image.
  */
 public final class ImageMetadataStore {
     private static final Logger LOG = Logger.getLogger(ImageMetadataStore.class.getName());
@@ -32,6 +36,23 @@ public final class ImageMetadataStore {
 
     private final Path dir;
     private final Map<String, ImageRecord> byId = new LinkedHashMap<>();
+    private volatile View view = View.EMPTY;
+
+    /** What readers see: the records in insertion order, by id and by each of their names. */
+    private record View(List<ImageRecord> all, Map<String, ImageRecord> byId, Map<String, ImageRecord> byName) {
+        static final View EMPTY = new View(List.of(), Map.of(), Map.of());
+
+        static View of(Map<String, ImageRecord> records) {
+            Map<String, ImageRecord> names = new java.util.HashMap<>();
+            for (ImageRecord r : records.values()) {
+                // names are unique across images; should two records ever share one, the first keeps it (as the
+                // scan in insertion order it replaces answered)
+                r.repoTags().forEach(n -> names.putIfAbsent(n, r));
+                r.repoDigests().forEach(n -> names.putIfAbsent(n, r));
+            }
+            return new View(List.copyOf(records.values()), Map.copyOf(records), names);
+        }
+    }
 
     public ImageMetadataStore(Path root) {
         this.dir = root.resolve("images");
@@ -50,6 +71,7 @@ public final class ImageMetadataStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load image metadata from " + dir, e);
         }
+        view = View.of(byId);
     }
 
     private void load(Path f) {
@@ -61,25 +83,23 @@ public final class ImageMetadataStore {
         }
     }
 
-    public synchronized List<ImageRecord> all() {
-        return new ArrayList<>(byId.values());
+    public List<ImageRecord> all() {
+        return new ArrayList<>(view.all());
     }
 
-    public synchronized Optional<ImageRecord> byId(String id) {
-        return Optional.ofNullable(byId.get(id));
+    public Optional<ImageRecord> byId(String id) {
+        return Optional.ofNullable(view.byId().get(id));
     }
 
     /** The one image whose id (without {@code sha256:}) starts with {@code prefix}; empty if none or ambiguous. */
-    public synchronized Optional<ImageRecord> byIdPrefix(String prefix) {
+    public Optional<ImageRecord> byIdPrefix(String prefix) {
         String p = prefix.startsWith("sha256:") ? prefix : "sha256:" + prefix;
-        List<ImageRecord> hits = byId.values().stream().filter(r -> r.id().startsWith(p)).toList();
+        List<ImageRecord> hits = view.all().stream().filter(r -> r.id().startsWith(p)).toList();
         return hits.size() == 1 ? Optional.of(hits.get(0)) : Optional.empty();
     }
 
-    public synchronized Optional<ImageRecord> byName(String normalisedName) {
-        return byId.values().stream()
-                .filter(r -> r.repoTags().contains(normalisedName) || r.repoDigests().contains(normalisedName))
-                .findFirst();
+    public Optional<ImageRecord> byName(String normalisedName) {
+        return Optional.ofNullable(view.byName().get(normalisedName));
     }
 
     /**
@@ -88,6 +108,14 @@ public final class ImageMetadataStore {
      * them).
      */
     public synchronized PutResult put(ImageRecord incoming) throws IOException {
+        try {
+            return putRecords(incoming);
+        } finally {
+            view = View.of(byId); // one change for readers: a tag moves from one image to another at once
+        }
+    }
+
+    private PutResult putRecords(ImageRecord incoming) throws IOException {
         ImageRecord stored = byId.containsKey(incoming.id()) ? byId.get(incoming.id()).mergeNames(incoming) : incoming;
         List<ImageRecord> orphaned = new ArrayList<>();
         for (ImageRecord other : new ArrayList<>(byId.values())) {
@@ -116,6 +144,7 @@ public final class ImageMetadataStore {
         if (byId.remove(id) == null) {
             return false;
         }
+        view = View.of(byId);
         Files.deleteIfExists(file(id));
         return true;
     }

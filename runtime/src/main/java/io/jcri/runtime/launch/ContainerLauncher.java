@@ -1,5 +1,6 @@
 package io.jcri.runtime.launch;
 
+import io.jcri.runtime.Phases;
 import io.jcri.runtime.cgroup.Cgroup;
 
 import io.jcri.runtime.DeviceSpec;
@@ -48,6 +49,19 @@ public final class ContainerLauncher {
     private ContainerLauncher() {}
 
     public static Launched launch(Request r) {
+        return launch(r, Phases.NONE);
+    }
+
+    /**
+     * The same, timing its phases into {@code phases}: {@code launch.prepare} (executable, stdio, the syscall
+     * program, the root filesystem plan), then the launch thread's own steps: {@code launch.thread_start} (until
+     * the fresh thread runs), {@code launch.cgroup} (the thread joined the container's cgroups),
+     * {@code launch.namespaces} (namespaces entered), {@code launch.rootfs}
+     * (overlay, /proc, /dev, /sys, mounts, devices, hostname), {@code launch.exec} (pivot_root, credentials,
+     * seccomp, posix_spawn), {@code launch.join} (the thread's end); and {@code launch.finish} (pidfd, rlimits,
+     * oom_score_adj, the init helper's report).
+     */
+    public static Launched launch(Request r, Phases phases) {
         long t0 = System.nanoTime();
         ProcessSpec proc = r.process();
         List<Path> roots = new ArrayList<>();
@@ -90,7 +104,18 @@ public final class ContainerLauncher {
                     r.mounts(), proc.cwd(), r.devices());
             LaunchThread body = new LaunchThread(r.cgroup(), r.namespaces(), rootfs, r.rootfs(), r.hostname(), loaded,
                     spawn, stdio, fallback, gate != null, r.cgroupFs());
+            phases.mark("launch.prepare");
+            long started = System.nanoTime();
             runOnFreshThread(body, "jcri-launch-" + r.id(), gate, () -> body.tid, r.cgroup());
+            long joined = System.nanoTime();
+            if (body.spawnedAt > 0) {
+                phases.add("launch.thread_start", body.ranAt - started);
+                phases.add("launch.cgroup", body.cgroupAt - body.ranAt);
+                phases.add("launch.namespaces", body.enteredAt - body.cgroupAt);
+                phases.add("launch.rootfs", body.rootfsAt - body.enteredAt);
+                phases.add("launch.exec", body.spawnedAt - body.rootfsAt);
+                phases.add("launch.join", joined - body.spawnedAt);
+            }
             pid = body.pid;
             if (body.error != null) throw asRuntime(body.error);
             if (body.programFailed) throw loaded.failure();
@@ -107,6 +132,7 @@ public final class ContainerLauncher {
                 applyRlimits(pid, r.security());
             }
             writeOomScoreAdj(pid, r.security().oomScoreAdj());
+            phases.mark("launch.finish");
             return new Launched(pid, pidfd, stdio, System.nanoTime() - t0);
         } catch (RuntimeException e) {
             if (pid > 0) Native.C.kill(pid, Sc.SIGKILL); // reaped by the caller's supervisor or by waitid below

@@ -34,6 +34,15 @@ final class LaunchThread implements Runnable {
     int pid = -1;
     /** Published for the cgroup v2 gate, which looks for this thread's child. */
     volatile int tid;
+    /**
+     * System.nanoTime() when the thread ran, entered the namespaces, had the root filesystem ready and had
+     * spawned the process (read after join; plain longs: nothing is allocated after pivot_root).
+     */
+    long ranAt;
+    long cgroupAt;
+    long enteredAt;
+    long rootfsAt;
+    long spawnedAt;
 
     LaunchThread(Cgroup cgroup, NamespacePlan ns, RootfsBuilder rootfs, Path rootfsPath, String hostname,
                  SyscallProgram.Loaded program, SpawnArgs spawn, Stdio stdio, boolean fallback, boolean gated,
@@ -53,6 +62,7 @@ final class LaunchThread implements Runnable {
 
     @Override
     public void run() {
+        ranAt = System.nanoTime();
         tid = Native.gettid();
         try (HomeCgroup home = new HomeCgroup(Native.gettid())) {
             try {
@@ -68,8 +78,10 @@ final class LaunchThread implements Runnable {
     private void launch() {
         try {
             if (cgroup != null && !gated) cgroup.addThread(Native.gettid());
+            cgroupAt = System.nanoTime();
             int rc = ns.enter();
             if (rc < 0) throw new NativeException("enter namespaces", -rc);
+            enteredAt = System.nanoTime();
             rootfs.cloneBidirectionalSources();
             rootfs.mountRootfs();
             if (!fallback) mountProc();
@@ -83,6 +95,7 @@ final class LaunchThread implements Runnable {
             if (stdio.tty) openTty();
             spawn.finish();
             Native.check(Native.C.chdir(rootfsPath.toString()), "chdir rootfs");
+            rootfsAt = System.nanoTime();
             if (!fallback) {
                 // From here on: pivot_root; no class loading, no allocation, no exceptions.
                 if (!program.runOnThisThread()) {
@@ -95,6 +108,7 @@ final class LaunchThread implements Runnable {
                 return;
             }
             pid = spawn.spawnedPid;
+            spawnedAt = System.nanoTime();
         } catch (Throwable t) {
             error = t;
         } finally {
