@@ -8,6 +8,7 @@ import io.jcri.cri.v1.PortMapping;
 import io.jcri.cri.v1.RunPodSandboxRequest;
 import io.jcri.cri.v1.RunPodSandboxResponse;
 import io.jcri.runtime.ContainerRuntime;
+import io.jcri.runtime.CrashPoints;
 import io.jcri.runtime.PodNamespaces;
 import io.jcri.runtime.PodSpec;
 import io.jcri.runtime.launch.Undo;
@@ -72,6 +73,7 @@ public final class RunPodSandboxRpc {
             String hostname = PodHostname.of(config);
             undo.push(() -> SandboxDirs.delete(sandbox.dir()));
             SandboxFiles.write(sandbox.dir(), config, hostname);
+            CrashPoints.reach(CrashPoints.SANDBOX_FILES);
 
             // a shared-PID pod's init is accounted in the pod's cgroup parent, like its containers
             PodNamespaces namespaces = runtime.createPodNamespaces(new PodSpec(id, hostname,
@@ -79,6 +81,7 @@ public final class RunPodSandboxRpc {
                     NamespaceModes.toRuntime(ns.getIpc()), config.getLinux().getCgroupParent(),
                     config.getLinux().getSysctlsMap()));
             undo.push(() -> runtime.removePodNamespaces(id));
+            CrashPoints.reach(CrashPoints.SANDBOX_NAMESPACES);
 
             List<String> ips = List.of();
             if (!hostNetwork) {
@@ -87,8 +90,10 @@ public final class RunPodSandboxRpc {
                         meta.getNamespace(), meta.getUid(), portMappings(config)));
                 undo.push(() -> network.detach(id));
                 ips = result.ips();
+                CrashPoints.reach(CrashPoints.SANDBOX_NETWORK);
             }
             sandboxes.add(sandbox, SandboxState.READY, ips);
+            CrashPoints.reach(CrashPoints.SANDBOX_RECORD);
             undo.commit();
             events.sandbox(sandbox, ContainerEventType.CONTAINER_CREATED_EVENT);
             events.sandbox(sandbox, ContainerEventType.CONTAINER_STARTED_EVENT);
