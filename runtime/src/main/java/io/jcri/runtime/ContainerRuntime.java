@@ -178,20 +178,29 @@ public final class ContainerRuntime implements AutoCloseable {
         Cgroup cgroup = cgroupFor(parent, spec.id());
         Path dir = containerDir(spec.id());
         try (Undo undo = new Undo()) {
+            // the record first, as the journal of what follows: a daemon killed before the full record below
+            // leaves a CREATED container that the next start-up deletes, cgroup and directory with it (a cgroup
+            // made without one was found by nobody: its parent is only in the record)
+            store.save(new ContainerRecord(spec, ContainerStatus.CREATED, 0, 0, Instant.now(), null, null, null,
+                    false, true, parent));
+            undo.push(() -> store.remove(spec.id()));
             Files.createDirectories(dir.resolve("upper"));
             Files.createDirectories(dir.resolve("work"));
             Files.createDirectories(dir.resolve("rootfs"));
             undo.push(() -> Trash.deleteTree(dir));
+            CrashPoints.reach(CrashPoints.CONTAINER_DIRS);
             cgroup.create();
             undo.push(cgroup::destroy);
+            CrashPoints.reach(CrashPoints.CONTAINER_CGROUP);
             // without this, CAP_MKNOD (in the default set) opens any device node of the host
             cgroup.restrictDevices(allowedDevices(spec));
             Resources applied = withDefaultSwap(cgroup, spec.resources());
             cgroup.apply(applied);
+            CrashPoints.reach(CrashPoints.CONTAINER_CGROUP_SET);
             ContainerRecord r = new ContainerRecord(spec.withResources(applied), ContainerStatus.CREATED, 0, 0,
                     Instant.now(), null, null, null, false, true, parent);
             store.save(r);
-            undo.push(() -> store.remove(spec.id()));
+            CrashPoints.reach(CrashPoints.CONTAINER_RUNTIME_RECORD);
             Container c = new Container(r, cgroup);
             if (containers.putIfAbsent(spec.id(), c) != null) throw new IllegalStateException("container exists");
             undo.commit();

@@ -6,6 +6,7 @@ import io.jcri.cri.v1.CreateContainerResponse;
 import io.jcri.image.ImageService;
 import io.jcri.image.metadata.ImageRecord;
 import io.jcri.runtime.ContainerRuntime;
+import io.jcri.runtime.CrashPoints;
 import io.jcri.runtime.ContainerSpec;
 import io.jcri.runtime.launch.Undo;
 import io.jcri.server.events.ContainerEvents;
@@ -73,6 +74,7 @@ public final class CreateContainerRpc {
             runtime.create(spec);
             undo.push(() -> runtime.delete(id));
             containers.add(container);
+            CrashPoints.reach(CrashPoints.CONTAINER_RECORD);
             undo.commit();
         }
         events.containerCreated(container);

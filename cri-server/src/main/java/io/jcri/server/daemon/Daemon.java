@@ -24,6 +24,11 @@ public final class Daemon {
     }
 
     public void start() throws IOException {
+        String crashPoint = io.jcri.runtime.CrashPoints.armed();
+        if (crashPoint != null) {
+            LOG.warning("TEST ONLY: " + io.jcri.runtime.CrashPoints.ENV + " is set: this daemon kills itself at "
+                    + crashPoint);
+        }
         claim = SocketClaim.claim(config.socket());
         try {
             createPrivateDirectory(config.rootDir());

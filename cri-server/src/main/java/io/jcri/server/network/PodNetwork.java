@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jcri.runtime.CrashPoints;
 import io.jcri.server.metrics.CniMetrics;
 import io.prometheus.client.Histogram;
 import java.nio.file.Path;
@@ -77,6 +78,7 @@ public final class PodNetwork {
         entry.set("runtimeConfig", runtimeConfig);
         // cache before ADD: if the daemon dies half-way, DEL still knows what to undo
         cache.put(request.sandboxId(), entry);
+        CrashPoints.reach(CrashPoints.SANDBOX_CNI_CACHED);
         int[] pluginsRun = {0};
         try {
             ObjectNode lo = runChain(loopback(), "ADD", env(request.sandboxId(), request.netns(), "lo",
@@ -84,11 +86,13 @@ public final class PodNetwork {
             if (lo != null) {
                 entry.set("loopbackResult", lo);
             }
+            CrashPoints.reach(CrashPoints.SANDBOX_CNI_LOOPBACK);
             ObjectNode result = runChain(conflist, "ADD", env(request.sandboxId(), request.netns(), POD_INTERFACE,
                     request.cniArgs()), null, runtimeConfig, pluginsRun);
             if (result == null) {
                 throw new CniException("CNI network \"" + network.name() + "\" returned no result for ADD");
             }
+            CrashPoints.reach(CrashPoints.SANDBOX_CNI_ADDED);
             entry.set("result", result);
             cache.put(request.sandboxId(), entry);
             return new CniResult(result);

@@ -8,6 +8,7 @@ import io.jcri.cri.v1.PortMapping;
 import io.jcri.cri.v1.RunPodSandboxRequest;
 import io.jcri.cri.v1.RunPodSandboxResponse;
 import io.jcri.runtime.ContainerRuntime;
+import io.jcri.runtime.CrashPoints;
 import io.jcri.runtime.PodNamespaces;
 import io.jcri.runtime.PodSpec;
 import io.jcri.runtime.launch.Undo;
@@ -77,6 +78,7 @@ public final class RunPodSandboxRpc {
             undo.push(() -> SandboxDirs.delete(sandbox.dir()));
             SandboxFiles.write(sandbox.dir(), config, hostname);
             phases.mark("files");
+            CrashPoints.reach(CrashPoints.SANDBOX_FILES);
 
             // a shared-PID pod's init is accounted in the pod's cgroup parent, like its containers
             PodNamespaces namespaces = runtime.createPodNamespaces(new PodSpec(id, hostname,
@@ -85,6 +87,7 @@ public final class RunPodSandboxRpc {
                     config.getLinux().getSysctlsMap()));
             undo.push(() -> runtime.removePodNamespaces(id));
             phases.mark("namespaces");
+            CrashPoints.reach(CrashPoints.SANDBOX_NAMESPACES);
 
             List<String> ips = List.of();
             if (!hostNetwork) {
@@ -94,8 +97,10 @@ public final class RunPodSandboxRpc {
                 undo.push(() -> network.detach(id));
                 ips = result.ips();
                 phases.mark("network");
+                CrashPoints.reach(CrashPoints.SANDBOX_NETWORK);
             }
             sandboxes.add(sandbox, SandboxState.READY, ips);
+            CrashPoints.reach(CrashPoints.SANDBOX_RECORD);
             undo.commit();
             phases.mark("record");
             events.sandbox(sandbox, ContainerEventType.CONTAINER_CREATED_EVENT);

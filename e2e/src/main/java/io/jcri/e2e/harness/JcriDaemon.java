@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,7 +41,12 @@ public final class JcriDaemon implements AutoCloseable {
 
     /** Starts a daemon under {@code base} (socket in {@code base/run}) and waits until it serves Version. */
     public static JcriDaemon start(Path base, String... extraArgs) {
-        JcriDaemon d = launch(base, extraArgs);
+        return start(base, Map.of(), extraArgs);
+    }
+
+    /** As {@link #start(Path, String...)}, with variables added to the launcher's environment. */
+    public static JcriDaemon start(Path base, Map<String, String> env, String... extraArgs) {
+        JcriDaemon d = launch(base, env, extraArgs);
         try {
             // a deadline, not a delay: a loaded CI machine (or six builds on two cores) needs more than 30 s
             d.awaitServing(Duration.ofSeconds(120));
@@ -53,6 +59,10 @@ public final class JcriDaemon implements AutoCloseable {
 
     /** Starts a daemon process without waiting for it; for tests of start-up failures. */
     public static JcriDaemon launch(Path base, String... extraArgs) {
+        return launch(base, Map.of(), extraArgs);
+    }
+
+    private static JcriDaemon launch(Path base, Map<String, String> env, String... extraArgs) {
         try {
             Files.createDirectories(base);
             Path socket = base.resolve("run/jcri.sock");
@@ -72,6 +82,7 @@ public final class JcriDaemon implements AutoCloseable {
             pb.environment().put("JCRI_CDS", System.getenv().getOrDefault("JCRI_CDS", "off"));
             // as the launcher does: layer file names are UTF-8 and the JVM decodes them by the locale
             pb.environment().put("LC_ALL", "C.UTF-8");
+            pb.environment().putAll(env);
             Process p = pb.start();
             return new JcriDaemon(base, socket, log, p);
         } catch (IOException e) {

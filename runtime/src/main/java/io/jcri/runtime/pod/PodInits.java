@@ -1,5 +1,6 @@
 package io.jcri.runtime.pod;
 
+import io.jcri.runtime.CrashPoints;
 import io.jcri.runtime.NamespaceMode;
 import io.jcri.runtime.NamespaceSpec;
 import io.jcri.runtime.PodNamespaces;
@@ -130,12 +131,17 @@ public final class PodInits implements AutoCloseable {
         String parent = spec.cgroupParent() != null ? spec.cgroupParent() : defaultCgroupParent;
         Cgroup cgroup = cgroups.forContainer(parent, cgroupName(podId));
         try (Undo undo = new Undo()) {
+            // the record first (no pid yet), as the journal of what follows: a daemon killed before the init's pid
+            // is saved leaves a record naming the cgroup, so stop() finds it (and kills an init already in it)
+            saveRecord(podId, 0, 0, parent);
+            undo.push(() -> Files.deleteIfExists(stateFile(podId)));
             Files.createDirectories(dir.resolve("upper"));
             Files.createDirectories(dir.resolve("work"));
             Files.createDirectories(dir.resolve("rootfs"));
             undo.push(() -> Trash.deleteTree(dir));
             cgroup.create();
             undo.push(() -> destroy(cgroup));
+            CrashPoints.reach(CrashPoints.SANDBOX_INIT_CGROUP);
             // the launch thread creates /dev's standard nodes while in this cgroup (v1): allow what containers get
             cgroup.restrictDevices(DeviceRule.DEFAULT_ALLOWED);
             // no pinned PID namespace yet (older kernels, see PodNamespaceStore): the init gets a new one
@@ -151,6 +157,7 @@ public final class PodInits implements AutoCloseable {
                         cgroups.mode() == CgroupMode.V2 ? dir.resolve("gate") : null, dir, null, List.of()));
             }
             launched.stdio().closeParentEnds();
+            CrashPoints.reach(CrashPoints.SANDBOX_INIT_STARTED);
             CompletableFuture<Exit> exit = reaper.watch(launched.pidfd());
             Handle h = new Handle(podId, launched.pid(), ProcStat.startTime(launched.pid()), cgroup, launched.pidfd(),
                     exit);
@@ -190,6 +197,8 @@ public final class PodInits implements AutoCloseable {
         if (h == null) h = adopt(podId);
         if (h != null) {
             kill(h);
+            // an init whose pid was never saved (the daemon died while starting it) is found only in its cgroup
+            h.cgroup.killAll();
             destroy(h.cgroup);
         }
         Trash.deleteTree(podsRoot.resolve(podId));
@@ -213,6 +222,10 @@ public final class PodInits implements AutoCloseable {
                 if (handles.containsKey(podId) || !Files.exists(stateFile(podId))) continue;
                 Handle h = adopt(podId);
                 if (h == null) continue;
+                if (h.pid == 0) {
+                    LOG.info("the init of pod " + podId + " was being started when the daemon stopped");
+                    continue;
+                }
                 if (h.pidfd < 0) {
                     LOG.warning("the init of pod " + podId + " (pid " + h.pid + ") ended while no daemon watched;"
                             + " no new process can start in the pod's PID namespace");
@@ -290,16 +303,21 @@ public final class PodInits implements AutoCloseable {
         long pid = Long.parseLong(p.getProperty("pid"));
         long start = Long.parseLong(p.getProperty("startTicks"));
         Cgroup cgroup = cgroups.forContainer(p.getProperty("cgroupParent", defaultCgroupParent), cgroupName(podId));
-        int pidfd = ProcStat.openPidfd(pid, start);
+        int pidfd = pid > 0 ? ProcStat.openPidfd(pid, start) : -1;
         CompletableFuture<Exit> exit = pidfd >= 0 ? reaper.watchAdopted(pidfd, pid, start) : null;
         return new Handle(podId, pid, start, cgroup, pidfd, exit);
     }
 
     private void save(Handle h, String cgroupParent) throws IOException {
-        Path file = stateFile(h.podId);
+        saveRecord(h.podId, h.pid, h.startTicks, cgroupParent);
+    }
+
+    /** pid 0: the init is being started (its cgroup may exist, the process too, its pid is not known yet). */
+    private void saveRecord(String podId, long pid, long startTicks, String cgroupParent) throws IOException {
+        Path file = stateFile(podId);
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling("init.tmp");
-        Files.writeString(tmp, "pid=" + h.pid + "\nstartTicks=" + h.startTicks + "\ncgroupParent="
+        Files.writeString(tmp, "pid=" + pid + "\nstartTicks=" + startTicks + "\ncgroupParent="
                 + cgroupParent + "\n");
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }

@@ -1,5 +1,6 @@
 package io.jcri.runtime.pod;
 
+import io.jcri.runtime.CrashPoints;
 import io.jcri.runtime.NamespaceMode;
 import io.jcri.runtime.PodNamespaces;
 import io.jcri.runtime.PodSpec;
@@ -48,6 +49,7 @@ public final class PodNamespaceStore {
         try (Undo undo = new Undo()) {
             Files.createDirectories(dir);
             undo.push(() -> remove(spec.podId()));
+            CrashPoints.reach(CrashPoints.SANDBOX_NS_DIR);
             RuntimeException[] failure = new RuntimeException[1];
             Thread t = new Thread(() -> {
                 try {
@@ -58,6 +60,7 @@ public final class PodNamespaceStore {
                     // this thread is in the new namespaces: the one place where /proc/sys shows the pod's
                     PodSysctls.apply(spec.sysctls());
                     if (net) pin("net", dir);
+                    CrashPoints.reach(CrashPoints.SANDBOX_NETNS);
                     if (net) pin("uts", dir);
                     if (ipc) pin("ipc", dir);
                     if (pid) pin("pid_for_children", dir);
