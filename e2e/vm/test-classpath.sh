@@ -2,7 +2,8 @@
 # Prepares what junit.sh needs to run MODULE's tests without Maven (on the host or in the VM): the module's
 # test classpath with its jars copied into e2e/target/vm/cp/jars (the local Maven repository is not shared into
 # the VM) and VmJunit compiled against the JUnit platform launcher of the same version.
-#   e2e/vm/test-classpath.sh MODULE     (after `mvn -o -q -B -pl MODULE package -DskipTests`)
+#   e2e/vm/test-classpath.sh MODULE     (after `mvn -o -q -B -pl MODULE package -DskipTests`; for e2e, after
+#                                        `mvn -o -q -B package -DskipTests` of the whole reactor)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 module=$1
@@ -14,7 +15,14 @@ m2cp="$cp_dir/$module.m2cp"
 dep_plugin=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 build_cp() { (cd "$VM_REPO" && mvn "$@" -q -B -pl "$module" "$dep_plugin:build-classpath" \
   -Dmdep.includeScope=test -Dmdep.outputFile="$m2cp" >&2); }
-build_cp -o 2>/dev/null || build_cp
+# a module whose package phase writes its test classpath (e2e: target/test-classpath.txt, resolved in the
+# reactor, where sibling modules are target/ jars that the local repository does not hold) needs no call
+if [ -f "$VM_REPO/$module/target/test-classpath.txt" ] \
+   && [ "$VM_REPO/$module/target/test-classpath.txt" -nt "$VM_REPO/$module/pom.xml" ]; then
+  cp "$VM_REPO/$module/target/test-classpath.txt" "$m2cp"
+else
+  build_cp -o 2>/dev/null || build_cp
+fi
 IFS=: read -r -a jars < "$m2cp" || true  # the file has no final newline
 engine=$(printf '%s\n' "${jars[@]}" | grep '/junit-platform-engine-[0-9.]*\.jar$' | head -1)
 [ -n "$engine" ] || vm_die "$module's test classpath has no junit-platform-engine"
