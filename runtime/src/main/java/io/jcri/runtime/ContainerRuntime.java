@@ -81,6 +81,8 @@ public final class ContainerRuntime implements AutoCloseable {
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
     private final boolean procPidnsSupported;
     private final CgroupManager cgroups;
+    /** Whether {@link #cgroups} was made here (and its systemd connection is closed with this). */
+    private final boolean ownsCgroups;
     private final CgroupFsView cgroupFs = CgroupFsView.ofHost();
     private final java.util.concurrent.atomic.AtomicLong gateSeq = new java.util.concurrent.atomic.AtomicLong();
 
@@ -103,6 +105,7 @@ public final class ContainerRuntime implements AutoCloseable {
         store = new StateStore(options.stateDir());
         trash = new Trash(options.rootDir().resolve("trash"));
         pods = new PodNamespaceStore(options.stateDir());
+        ownsCgroups = cgroupManager == null;
         cgroups = cgroupManager != null ? cgroupManager
                 : CgroupManager.detect(options.cgroupDriver(), options.cgroupMode());
         exitLog = options.exitLog() != null ? new ExitLog(options.exitLog()) : null;
@@ -547,6 +550,7 @@ public final class ContainerRuntime implements AutoCloseable {
         }
         reaper.close();
         podInits.close();
+        if (ownsCgroups) cgroups.close();
         for (Container c : containers.values()) {
             synchronized (c) {
                 Native.closeQuietly(c.pidfd);
