@@ -84,6 +84,8 @@ public final class ContainerRuntime implements AutoCloseable {
     private final boolean procPidnsSupported;
     private final KernelFeatures kernel;
     private final CgroupManager cgroups;
+    /** Whether {@link #cgroups} was made here (and its systemd connection is closed with this). */
+    private final boolean ownsCgroups;
     private final CgroupFsView cgroupFs = CgroupFsView.ofHost();
     private final java.util.concurrent.atomic.AtomicLong gateSeq = new java.util.concurrent.atomic.AtomicLong();
 
@@ -110,6 +112,8 @@ public final class ContainerRuntime implements AutoCloseable {
         store = new StateStore(options.stateDir());
         trash = new Trash(options.rootDir().resolve("trash"));
         pods = new PodNamespaceStore(options.stateDir(), kernel.pidNamespaceBeforeInit());
+        ownsCgroups = cgroupManager == null;
+        // the systemd connection, if any, is shared by the manager withCgroupKill makes (and closed with it)
         cgroups = (cgroupManager != null ? cgroupManager
                 : CgroupManager.detect(options.cgroupDriver(), options.cgroupMode()))
                 .withCgroupKill(kernel.has(KernelFeature.CGROUP_KILL));
@@ -605,6 +609,7 @@ public final class ContainerRuntime implements AutoCloseable {
         }
         reaper.close();
         podInits.close();
+        if (ownsCgroups) cgroups.close();
         for (Container c : containers.values()) {
             synchronized (c) {
                 Native.closeQuietly(c.pidfd);

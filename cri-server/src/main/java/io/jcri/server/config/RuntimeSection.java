@@ -9,7 +9,8 @@ public final class RuntimeSection {
     @JsonProperty("force_proc_fallback")
     private boolean forceProcFallback;
 
-    @Setting("Cgroup parent for containers whose pod names none (kubelet always names one).")
+    @Setting("Cgroup parent for containers whose pod names none (kubelet always names one); with the systemd"
+            + " driver a slice (a name without .slice gets it: \"jcri\" is jcri.slice).")
     @JsonProperty("cgroup_parent")
     private String cgroupParent = "jcri";
 

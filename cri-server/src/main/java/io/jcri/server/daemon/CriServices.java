@@ -83,15 +83,24 @@ public final class CriServices implements AutoCloseable {
         return Path.of(log);
     }
 
+    /** The systemd driver's parents are slices: the default "jcri" is then jcri.slice (as runc's system.slice). */
+    static String defaultCgroupParent(CgroupDriver driver, String configured) {
+        if (driver == CgroupDriver.SYSTEMD && !configured.contains("/") && !configured.endsWith(".slice")) {
+            return configured + ".slice";
+        }
+        return configured;
+    }
+
     public CriServices(JcriConfig config) {
         Path root = config.rootDir();
         Path state = config.stateDir();
         images = ImageStoreFactory.create(config);
         try {
+            CgroupDriver driver = config.cgroup().driver() == CgroupDriverName.SYSTEMD
+                    ? CgroupDriver.SYSTEMD : CgroupDriver.CGROUPFS;
             runtime = new ContainerRuntime(new RuntimeOptions(root.resolve("runtime"), state.resolve("runtime"),
-                    config.runtime().forceProcFallback(),
-                    config.cgroup().driver() == CgroupDriverName.SYSTEMD ? CgroupDriver.SYSTEMD : CgroupDriver.CGROUPFS,
-                    config.runtime().cgroupParent()).withExitLog(exitLogOfLauncher()));
+                    config.runtime().forceProcFallback(), driver,
+                    defaultCgroupParent(driver, config.runtime().cgroupParent())).withExitLog(exitLogOfLauncher()));
         } catch (RuntimeException e) {
             images.close();
             throw e;

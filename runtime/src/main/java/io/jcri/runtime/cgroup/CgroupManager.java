@@ -1,14 +1,23 @@
 package io.jcri.runtime.cgroup;
 
+import io.jcri.runtime.cgroup.systemd.Systemd;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.logging.Logger;
 
 /**
  * Finds the host's cgroup layout and hands out {@link Cgroup}s. In HYBRID mode the controllers are on v1 and
  * the cgroup2 mount (which has none) is left alone, unless V2 is forced: then containers live in the cgroup2
  * hierarchy only (and stay in the daemon's v1 cgroups).
+ *
+ * <p>With the SYSTEMD driver on cgroup v2 a container's cgroup is a transient scope systemd creates
+ * ({@link SystemdScope}, over D-Bus); pod cgroups (kubelet's slices) are only read. On v1 and hybrid hosts the
+ * systemd driver names the directories as systemd would but jcri writes them itself (systemd does not know
+ * them there): those hosts have no tested scope path.
  */
-public final class CgroupManager {
+public final class CgroupManager implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(CgroupManager.class.getName());
+    /** Container scopes are {@code jcri-<id>.scope}, as containerd's are {@code cri-containerd-<id>.scope}. */
     public static final String DEFAULT_SCOPE_PREFIX = "jcri";
 
     private final CgroupMode mode;
@@ -18,6 +27,8 @@ public final class CgroupManager {
     private final String scopePrefix;
     /** Whether v2 cgroups are killed through cgroup.kill (5.14+) or by freezing them first. */
     private final boolean cgroupKill;
+    /** The systemd client of the SYSTEMD driver on v2; null otherwise. */
+    private final Systemd systemd;
 
     /**
      * Explicit layout, for tests and unusual hosts.
@@ -31,11 +42,17 @@ public final class CgroupManager {
 
     public CgroupManager(CgroupMode mode, CgroupDriver driver, Map<String, Path> v1Mounts, Path unifiedMount,
             String scopePrefix) {
-        this(mode, driver, v1Mounts, unifiedMount, scopePrefix, true);
+        this(mode, driver, v1Mounts, unifiedMount, scopePrefix, null);
+    }
+
+    /** @param systemd the D-Bus client for SYSTEMD scopes on V2 (closed with this); null: directories only */
+    public CgroupManager(CgroupMode mode, CgroupDriver driver, Map<String, Path> v1Mounts, Path unifiedMount,
+            String scopePrefix, Systemd systemd) {
+        this(mode, driver, v1Mounts, unifiedMount, scopePrefix, systemd, true);
     }
 
     private CgroupManager(CgroupMode mode, CgroupDriver driver, Map<String, Path> v1Mounts, Path unifiedMount,
-            String scopePrefix, boolean cgroupKill) {
+            String scopePrefix, Systemd systemd, boolean cgroupKill) {
         if (mode == CgroupMode.V2 && unifiedMount == null) {
             throw new IllegalArgumentException("cgroup v2 needs the unified mount point");
         }
@@ -48,6 +65,7 @@ public final class CgroupManager {
         this.unifiedMount = unifiedMount;
         this.scopePrefix = scopePrefix;
         this.cgroupKill = cgroupKill;
+        this.systemd = systemd;
     }
 
     /** Reads /proc/self/mountinfo. */
@@ -71,7 +89,18 @@ public final class CgroupManager {
         if (mode != CgroupMode.V2 && mounts.v1().keySet().stream().allMatch(k -> k.startsWith("name="))) {
             throw new CgroupException("cgroup " + mode + " requested, but no cgroup v1 controller is mounted");
         }
-        return new CgroupManager(mode, driver, mounts.v1(), mounts.unified());
+        Systemd systemd = null;
+        if (driver == CgroupDriver.SYSTEMD) {
+            if (mode == CgroupMode.V2) {
+                systemd = Systemd.connect(); // a clear start-up error when no systemd answers
+                LOG.info("cgroup driver systemd: containers get transient scopes " + DEFAULT_SCOPE_PREFIX
+                        + "-<id>.scope from systemd " + systemd.version() + " over D-Bus");
+            } else {
+                LOG.warning("cgroup driver systemd on a cgroup " + mode + " host: jcri names the cgroups as systemd"
+                        + " would but creates them itself, systemd does not know them (scopes need cgroup v2)");
+            }
+        }
+        return new CgroupManager(mode, driver, mounts.v1(), mounts.unified(), DEFAULT_SCOPE_PREFIX, systemd);
     }
 
     /**
@@ -79,7 +108,7 @@ public final class CgroupManager {
      * cgroups are frozen, their processes killed one by one, and thawed. The same layout, with that choice.
      */
     public CgroupManager withCgroupKill(boolean kernelHasIt) {
-        return new CgroupManager(mode, driver, v1Mounts, unifiedMount, scopePrefix, kernelHasIt);
+        return new CgroupManager(mode, driver, v1Mounts, unifiedMount, scopePrefix, systemd, kernelHasIt);
     }
 
     public CgroupMode mode() {
@@ -97,7 +126,24 @@ public final class CgroupManager {
 
     /** The container's cgroup below {@code cgroupParent} (a path, or for SYSTEMD a slice name). */
     public Cgroup forContainer(String cgroupParent, String name) {
-        return at(CgroupPaths.containerPath(driver, scopePrefix, cgroupParent, name));
+        String path = CgroupPaths.containerPath(driver, scopePrefix, cgroupParent, name);
+        if (systemd != null && mode == CgroupMode.V2) {
+            String unit = path.substring(path.lastIndexOf('/') + 1);
+            return new SystemdScope(systemd, unifiedMount, path, unit, CgroupPaths.sliceUnit(cgroupParent),
+                    "jcri container " + name);
+        }
+        return at(path);
+    }
+
+    /** Whether containers get systemd scopes (the SYSTEMD driver on v2, systemd answering). */
+    public boolean usesSystemdScopes() {
+        return systemd != null && mode == CgroupMode.V2;
+    }
+
+    /** Ends the D-Bus connection of the systemd driver, if any. */
+    @Override
+    public void close() {
+        if (systemd != null) systemd.close();
     }
 
     /** The cgroup of a parent itself (a pod's), e.g. to apply pod-level limits or remove it. */

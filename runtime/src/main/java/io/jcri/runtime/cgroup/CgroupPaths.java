@@ -36,6 +36,21 @@ final class CgroupPaths {
         return String.join("/", parts);
     }
 
+    /**
+     * The slice unit a systemd cgroup parent names: a slice name itself, the last part of an expanded path, or the
+     * root slice ("-.slice") for none.
+     */
+    static String sliceUnit(String parent) {
+        String p = parent == null ? "" : parent.strip();
+        while (p.endsWith("/")) p = p.substring(0, p.length() - 1);
+        String last = p.substring(p.lastIndexOf('/') + 1);
+        if (last.isEmpty()) return "-.slice";
+        if (!last.endsWith(".slice")) {
+            throw new IllegalArgumentException("systemd cgroup parent \"" + parent + "\" does not end in a .slice");
+        }
+        return last;
+    }
+
     /** "a-b-c.slice" lives at "a.slice/a-b.slice/a-b-c.slice"; "" and "-.slice" are the root slice. */
     static String expandSlice(String slice) {
         if (slice.isEmpty() || slice.equals("-.slice")) {

@@ -17,7 +17,9 @@ import java.util.List;
  * mounts the container's /sys/fs/cgroup and spawns. A cgroup namespace's root is the cgroup of the task that
  * creates it, and a JVM thread is always in its process's v2 cgroup; so a short-lived process creates it: the
  * {@link InitElf} helper, started outside the container, waits until it has been written to the cgroup's
- * cgroup.procs, unshares CLONE_NEWCGROUP, reports, and exits (and is reaped) once the namespace is held by fd.
+ * cgroup.procs, unshares CLONE_NEWCGROUP, reports, and exits (and is reaped) once the launch is over: until the
+ * container's own process is in the cgroup, it is the cgroup's only process, and with the systemd driver a scope
+ * whose last process leaves is stopped and its cgroup removed by systemd.
  * (runc's init does the same from inside: it unshares the cgroup namespace after its parent moved it.)
  * About half a millisecond per launch, v2 only.
  */
@@ -27,8 +29,31 @@ final class CgroupNamespace {
 
     private CgroupNamespace() {}
 
-    /** Returns an O_CLOEXEC fd of a new cgroup namespace whose root is {@code cgroup}; the caller closes it. */
-    static int create(Path helper, Cgroup cgroup) {
+    /** A new cgroup namespace, and its helper, held in the cgroup until {@link #close()}. */
+    static final class Created implements AutoCloseable {
+        /** O_CLOEXEC fd of the namespace; the caller owns it (and closes it). */
+        final int fd;
+        private int go;
+        private final int pid;
+
+        private Created(int fd, int go, int pid) {
+            this.fd = fd;
+            this.go = go;
+            this.pid = pid;
+        }
+
+        /** EOF on the helper's fd 5: its last read returns and it exits; reaped here. May be called again. */
+        @Override
+        public void close() {
+            if (go < 0) return;
+            Native.closeQuietly(go);
+            go = -1;
+            Native.C.syscall(Sc.WAITID, 1 /* P_PID */, pid, 0, Sc.WEXITED, 0, 0);
+        }
+    }
+
+    /** A cgroup namespace whose root is {@code cgroup}; the caller closes its fd and, once its child is in, it. */
+    static Created create(Path helper, Cgroup cgroup) {
         int[] program = null, error = null, go = null, ready = null;
         SpawnArgs spawn = null;
         int pid = -1;
@@ -61,13 +86,17 @@ final class CgroupNamespace {
             } while (n < 0 && Native.errno() == Sc.EINTR);
             if (n != 1) throw helperFailure(error[0]);
             int fd = Native.open("/proc/" + pid + "/ns/cgroup", Sc.O_RDONLY, 0);
+            Created created = new Created(fd, go[1], pid);
+            go[1] = -1;
             ok = true;
-            return fd;
+            return created;
         } finally {
-            if (go != null) closeEnd(go, 1); // EOF: the helper's last read returns and it exits
-            if (pid > 0) {
-                if (!ok) Native.C.kill(pid, Sc.SIGKILL);
-                Native.C.syscall(Sc.WAITID, 1 /* P_PID */, pid, 0, Sc.WEXITED, 0, 0);
+            if (!ok) {
+                if (go != null) closeEnd(go, 1); // EOF: the helper's last read returns and it exits
+                if (pid > 0) {
+                    Native.C.kill(pid, Sc.SIGKILL);
+                    Native.C.syscall(Sc.WAITID, 1 /* P_PID */, pid, 0, Sc.WEXITED, 0, 0);
+                }
             }
             for (int[] p : new int[][] {program, error, go, ready}) {
                 if (p != null) for (int fd : p) Native.closeQuietly(fd);

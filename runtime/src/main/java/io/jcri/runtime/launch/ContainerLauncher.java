@@ -75,6 +75,7 @@ public final class ContainerLauncher {
         int pid = -1;
         CgroupGate gate = r.cgroupGateFifo() == null ? null : new CgroupGate(r.cgroupGateFifo(),
                 r.security().uid(), r.security().gid());
+        CgroupNamespace.Created cgroupNs = null;
         try {
             SyscallProgram program = ContainerProgram.build(new ContainerProgram.Input(fallback, r.maskedPaths(),
                     r.readonlyPaths(), r.lowerDirs().isEmpty() ? r.upperDir() : r.lowerDirs().get(0),
@@ -97,7 +98,8 @@ public final class ContainerLauncher {
                         gate == null ? null : gate.childPath());
             }
             if (r.cgroupFs() != null && r.cgroupFs().unified()) {
-                r.namespaces().joinCgroupNamespace(CgroupNamespace.create(r.helper(), r.cgroup()));
+                cgroupNs = CgroupNamespace.create(r.helper(), r.cgroup());
+                r.namespaces().joinCgroupNamespace(cgroupNs.fd);
             }
             RootfsBuilder rootfs = new RootfsBuilder(r.rootfs(), r.lowerDirs(), r.upperDir(), r.workDir(),
                     r.etcFiles().stream().map(f -> new RootfsBuilder.EtcFile(f.containerPath(), f.hostFile())).toList(),
@@ -141,6 +143,7 @@ public final class ContainerLauncher {
             stdio.closeParentEnds();
             throw e;
         } finally {
+            if (cgroupNs != null) cgroupNs.close(); // the child is in the cgroup (or the launch failed)
             if (gate != null) gate.close();
             if (spawn != null) spawn.destroy();
             if (programPipe != null) for (int fd : programPipe) Native.closeQuietly(fd);
