@@ -16,9 +16,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -40,10 +38,7 @@ public final class CriServer {
     public CriServer(Path socket, RpcInstrumentation instrumentation, List<BindableService> services) {
         boss = new MultiThreadIoEventLoopGroup(1, named("jcri-grpc-accept"), EpollIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(2, named("jcri-grpc-io"), EpollIoHandler.newFactory());
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(RPC_THREADS, RPC_THREADS, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), named("jcri-rpc"));
-        pool.allowCoreThreadTimeOut(true);
-        executor = pool;
+        executor = RpcWorkers.create(RPC_THREADS, 60, named("jcri-rpc"));
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
                 .channelType(EpollServerDomainSocketChannel.class)
                 .bossEventLoopGroup(boss)

@@ -71,10 +71,17 @@ public final class ContainerEvents {
 
     /** A sandbox's own events carry its id as container_id, as containerd sends them. */
     public void sandbox(Sandbox s, ContainerEventType type) {
+        if (hub.subscriberCount() == 0) {
+            return; // nobody listens: the statuses an event carries are not worth building (a subscriber that
+                    // comes later relists first, as kubelet does)
+        }
         hub.publish(event(s.id(), type, PodSandboxStatusRpc.toStatus(s), s.id()));
     }
 
     private void publish(String containerId, String sandboxId, ContainerEventType type) {
+        if (hub.subscriberCount() == 0) {
+            return; // as in sandbox(): no event is built for nobody
+        }
         PodSandboxStatus pod = sandboxes.find(sandboxId).map(PodSandboxStatusRpc::toStatus)
                 .orElseGet(() -> PodSandboxStatus.newBuilder().setId(sandboxId).build());
         hub.publish(event(containerId, type, pod, sandboxId));

@@ -77,7 +77,9 @@ public final class JcriDaemon implements AutoCloseable {
             cmd.addAll(List.of(extraArgs));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().put("JCRI_JAR", jar().toString());
-            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            // the harness's own JVM, or another JDK for the daemon alone (JCRI_DAEMON_JAVA_HOME, e.g. to compare 25)
+            pb.environment().put("JAVA_HOME", System.getenv().getOrDefault("JCRI_DAEMON_JAVA_HOME",
+                    System.getProperty("java.home")));
             // class data sharing only when asked (JCRI_CDS=on): many test daemons must not race on the archive
             pb.environment().put("JCRI_CDS", System.getenv().getOrDefault("JCRI_CDS", "off"));
             // as the launcher does: layer file names are UTF-8 and the JVM decodes them by the locale
