@@ -238,6 +238,29 @@ class HostileInputE2eTest extends PodE2eBase {
                 .setContainerId(runningId).addCmd("/no/such/program").setTimeout(5).build()));
     }
 
+    /** Exec, Attach and PortForward check their request before a URL is handed out. */
+    @Test
+    void streamingRpcsRefuseBadInputWithClearCodes() {
+        refused(Status.Code.NOT_FOUND, () -> c.rt().exec(io.jcri.cri.v1.ExecRequest.newBuilder()
+                .setContainerId("0123456789abcdef").addCmd("sh").setStdout(true).build()));
+        refused(Status.Code.INVALID_ARGUMENT, () -> c.rt().exec(io.jcri.cri.v1.ExecRequest.newBuilder()
+                .setContainerId(runningId).setStdout(true).build()));
+        assertThat(refused(Status.Code.INVALID_ARGUMENT, () -> c.rt().exec(io.jcri.cri.v1.ExecRequest.newBuilder()
+                .setContainerId(runningId).addCmd("sh").setTty(true).setStderr(true).build())))
+                .contains("tty").contains("stderr");
+        refused(Status.Code.NOT_FOUND, () -> c.rt().attach(io.jcri.cri.v1.AttachRequest.newBuilder()
+                .setContainerId("0123456789abcdef").setStdout(true).build()));
+        refused(Status.Code.INVALID_ARGUMENT, () -> c.rt().attach(io.jcri.cri.v1.AttachRequest.newBuilder()
+                .setContainerId(runningId).setTty(true).setStdout(true).setStderr(true).build()));
+        refused(Status.Code.NOT_FOUND, () -> c.rt().portForward(io.jcri.cri.v1.PortForwardRequest.newBuilder()
+                .setPodSandboxId("0123456789abcdef").addPort(80).build()));
+        for (int port : new int[] {0, -1, 70000}) {
+            assertThat(refused(Status.Code.INVALID_ARGUMENT, () -> c.rt().portForward(io.jcri.cri.v1
+                    .PortForwardRequest.newBuilder().setPodSandboxId(podId).addPort(port).build())))
+                    .contains(String.valueOf(port));
+        }
+    }
+
     @Test
     void execSyncRefusesNulAndOversizedCommands() {
         refused(Status.Code.INVALID_ARGUMENT, () -> c.rt().execSync(ExecSyncRequest.newBuilder()
