@@ -23,6 +23,7 @@ import io.jcri.cri.v1.PodSandboxConfig;
 import io.jcri.cri.v1.PortMapping;
 import io.jcri.cri.v1.PullImageRequest;
 import io.jcri.cri.v1.RunPodSandboxRequest;
+import io.jcri.cri.v1.RemoveContainerRequest;
 import io.jcri.cri.v1.StopContainerRequest;
 import io.jcri.cri.v1.UpdateContainerResourcesRequest;
 import io.jcri.e2e.harness.Deadline;
@@ -203,6 +204,21 @@ class HostileInputE2eTest extends PodE2eBase {
         unknown.getLinuxBuilder().getSecurityContextBuilder().setNamespaceOptions(NamespaceOption.newBuilder()
                 .setPidValue(99));
         refusedContainer(Status.Code.INVALID_ARGUMENT, unknown);
+    }
+
+    /** CreateContainer checked the target; at StartContainer it has exited, then is gone: sentences, not INTERNAL. */
+    @Test
+    void aPidTargetThatEndedOrWentAwayBeforeTheStartIsRefused() {
+        String target = c.run(podId, podConfig, fx.container("tgt", "sleep", "1000"));
+        ContainerConfig.Builder b = fx.container("joiner", "sleep", "1000");
+        b.getLinuxBuilder().getSecurityContextBuilder().setNamespaceOptions(NamespaceOption.newBuilder()
+                .setPid(NamespaceMode.TARGET).setTargetId(target));
+        String joiner = c.create(podId, podConfig, b);
+        c.rt().stopContainer(StopContainerRequest.newBuilder().setContainerId(target).setTimeout(0).build());
+        assertThat(refused(Status.Code.FAILED_PRECONDITION, () -> c.start(joiner))).contains("not running");
+        c.rt().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(target).build());
+        assertThat(refused(Status.Code.NOT_FOUND, () -> c.start(joiner))).contains("no longer exists");
+        c.rt().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(joiner).build());
     }
 
     // ---- running-container RPCs ----
