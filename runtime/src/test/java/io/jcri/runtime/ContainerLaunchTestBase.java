@@ -399,6 +399,29 @@ abstract class ContainerLaunchTestBase {
         assertThat(Path.of("/tmp/" + tag)).as("nothing created on the host's /tmp").doesNotExist();
     }
 
+    /**
+     * The daemon resolves and checks a host path, then hands the resolved path to the runtime; a symlink put in
+     * its place (or in place of a parent) before the mount is made must not be followed into what it points at.
+     */
+    @Test
+    void aMountSourceSwappedForASymlinkAfterItsCheckIsNotFollowed() throws Exception {
+        Path secret = Files.createDirectories(tmp.resolve("secret"));
+        Files.writeString(secret.resolve("key"), "s3cr3t");
+        Path swapped = Files.createSymbolicLink(tmp.resolve("checked"), secret);
+        Path parent = Files.createSymbolicLink(tmp.resolve("parent"), tmp);
+        for (Path source : List.of(swapped, parent.resolve("secret"))) {
+            for (MountSpec.Propagation propagation : List.of(MountSpec.Propagation.PRIVATE,
+                    MountSpec.Propagation.BIDIRECTIONAL)) {
+                String id = f.newId();
+                f.runtime.create(logged(f.spec(id, "sh", "-c", "cat /data/key; echo done; exec sleep 1000")
+                        .withMounts(List.of(new MountSpec("/data", source, true, propagation, false)))));
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.runtime.start(id))
+                        .as(source + " " + propagation).hasStackTraceContaining("symbolic link");
+                f.runtime.delete(id);
+            }
+        }
+    }
+
     @Test
     void recursiveReadOnlyBindAlsoCoversTheMountsBelowIt() throws Exception {
         Path src = Files.createDirectories(tmp.resolve("rro-src"));

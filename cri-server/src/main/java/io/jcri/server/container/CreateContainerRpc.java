@@ -8,6 +8,7 @@ import io.jcri.image.metadata.ImageRecord;
 import io.jcri.runtime.ContainerRuntime;
 import io.jcri.runtime.CrashPoints;
 import io.jcri.runtime.ContainerSpec;
+import io.jcri.runtime.launch.CommandLookup;
 import io.jcri.runtime.launch.Undo;
 import io.jcri.server.events.ContainerEvents;
 import io.jcri.server.grpc.CriException;
@@ -21,6 +22,7 @@ import io.jcri.server.store.Sandbox;
 import io.jcri.server.store.SandboxState;
 import io.jcri.server.store.SandboxStore;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.logging.Logger;
 
 /** {@code CreateContainer}: resolves the image, builds the runtime spec and creates the container (not started). */
@@ -71,6 +73,7 @@ public final class CreateContainerRpc {
             ContainerSpec spec = specs.build(id, sandbox, config, image, images.lowerDirs(image));
             ProcessLimits.check("CreateContainer", "the command (config.command and config.args, or the image's)",
                     spec.process().args(), "the environment (config.envs and the image's)", spec.process().env());
+            checkCommandExists(spec, config);
             runtime.create(spec);
             undo.push(() -> runtime.delete(id));
             containers.add(container);
@@ -80,6 +83,23 @@ public final class CreateContainerRpc {
         events.containerCreated(container);
         LOG.fine("created container " + id + " (" + container.fullName() + ") from " + image.id());
         return CreateContainerResponse.newBuilder().setContainerId(id).build();
+    }
+
+    /**
+     * A command that is not in the image is refused here, before anything is made (issue 13). containerd 1.6
+     * accepts such a container and fails StartContainer with UNKNOWN ("executable file not found in $PATH"); jcri
+     * answers at the first RPC that can know. Where the answer depends on something only the start has (a CRI
+     * mount, /proc, /dev) the start decides, with its FAILED_PRECONDITION sentence (StartFailures).
+     */
+    private static void checkCommandExists(ContainerSpec spec, ContainerConfig config) {
+        List<String> mountPaths = spec.mounts().stream().map(io.jcri.runtime.MountSpec::containerPath).toList();
+        CommandLookup.missing(spec.process(), spec.lowerDirs(), mountPaths).ifPresent(missing -> {
+            String source = config.getCommandCount() > 0 ? "from config.command" : config.getArgsCount() > 0
+                    ? "from the image's entrypoint or config.args" : "from the image's entrypoint or cmd";
+            throw CriException.failedPrecondition("CreateContainer: the command " + Quoted.of(missing) + " ("
+                    + source + ") does not exist in image " + Quoted.of(config.getImage().getImage())
+                    + " (looked up along the container's PATH, symbolic links followed inside the image)");
+        });
     }
 
     private static Path logPath(Sandbox sandbox, ContainerConfig config) {

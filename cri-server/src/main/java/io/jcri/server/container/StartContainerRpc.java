@@ -55,6 +55,7 @@ public final class StartContainerRpc {
             for (var m : c.config().getMountsList()) {
                 HostPaths.resolve("StartContainer", m.getHostPath(), m.getContainerPath(), protectedDirs);
             }
+            checkPidTarget(c);
             phases.mark("checks");
             ProcessIO io;
             try (var timer = ContainerMetrics.LAUNCH.startTimer()) {
@@ -75,5 +76,28 @@ public final class StartContainerRpc {
             LOG.fine("started container " + c.id() + ": " + phases.summary());
         }
         return StartContainerResponse.getDefaultInstance();
+    }
+
+    /** CreateContainer checked the pid target; it may have ended or been removed since. */
+    private void checkPidTarget(Container c) {
+        var ns = c.config().getLinux().getSecurityContext().getNamespaceOptions();
+        if (ns.getPid() != io.jcri.cri.v1.NamespaceMode.TARGET) {
+            return;
+        }
+        String target = ns.getTargetId();
+        Container t = containers.find(target).orElseThrow(() -> CriException.notFound("StartContainer: the pid"
+                + " target container " + io.jcri.server.grpc.Quoted.of(target) + " of container " + c.id()
+                + " no longer exists"));
+        ContainerStatus status;
+        try {
+            status = runtime.state(t.id()).status();
+        } catch (RuntimeException e) {
+            status = null;
+        }
+        if (status != ContainerStatus.RUNNING) {
+            throw CriException.failedPrecondition("StartContainer: the pid target container " + t.id()
+                    + " of container " + c.id() + " is not running; its PID namespace can only be joined while it"
+                    + " runs");
+        }
     }
 }

@@ -18,6 +18,12 @@ final class StartFailures {
 
     static RuntimeException of(String rpc, String containerId, NativeException e) {
         String message = String.valueOf(e.getMessage());
+        if (message.startsWith("mount source ") && e.errno() == ELOOP) {
+            // a host_path swapped for a symbolic link after StartContainer checked it (MountSource)
+            int errnoAt = message.lastIndexOf(": errno");
+            return CriException.failedPrecondition(rpc + ": container " + containerId + ": "
+                    + (errnoAt < 0 ? message : message.substring(0, errnoAt)));
+        }
         // the container's first exec is posix_spawn (or, in the /proc fallback, execve of the init program)
         String step = message.contains("posix_spawn ") ? "posix_spawn " : "execve ";
         int at = message.indexOf(step);

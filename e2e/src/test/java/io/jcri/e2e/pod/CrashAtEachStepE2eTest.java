@@ -114,7 +114,14 @@ class CrashAtEachStepE2eTest {
     }
 
     @AfterAll
-    static void tearDown() throws IOException {
+    static void tearDown() throws Exception {
+        // what a failed point leaked (pinned namespaces): unmounted, so that the temp dir can go and the netns too
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String mountPoint = line.split(" ")[4];
+            if (mountPoint.startsWith(base.toString() + "/")) {
+                new ProcessBuilder("umount", "-l", mountPoint).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
         if (network != null) {
             network.close();
         }

@@ -23,6 +23,7 @@ import io.jcri.cri.v1.PodSandboxConfig;
 import io.jcri.cri.v1.PortMapping;
 import io.jcri.cri.v1.PullImageRequest;
 import io.jcri.cri.v1.RunPodSandboxRequest;
+import io.jcri.cri.v1.RemoveContainerRequest;
 import io.jcri.cri.v1.StopContainerRequest;
 import io.jcri.cri.v1.UpdateContainerResourcesRequest;
 import io.jcri.e2e.harness.Deadline;
@@ -205,6 +206,21 @@ class HostileInputE2eTest extends PodE2eBase {
         refusedContainer(Status.Code.INVALID_ARGUMENT, unknown);
     }
 
+    /** CreateContainer checked the target; at StartContainer it has exited, then is gone: sentences, not INTERNAL. */
+    @Test
+    void aPidTargetThatEndedOrWentAwayBeforeTheStartIsRefused() {
+        String target = c.run(podId, podConfig, fx.container("tgt", "sleep", "1000"));
+        ContainerConfig.Builder b = fx.container("joiner", "sleep", "1000");
+        b.getLinuxBuilder().getSecurityContextBuilder().setNamespaceOptions(NamespaceOption.newBuilder()
+                .setPid(NamespaceMode.TARGET).setTargetId(target));
+        String joiner = c.create(podId, podConfig, b);
+        c.rt().stopContainer(StopContainerRequest.newBuilder().setContainerId(target).setTimeout(0).build());
+        assertThat(refused(Status.Code.FAILED_PRECONDITION, () -> c.start(joiner))).contains("not running");
+        c.rt().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(target).build());
+        assertThat(refused(Status.Code.NOT_FOUND, () -> c.start(joiner))).contains("no longer exists");
+        c.rt().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(joiner).build());
+    }
+
     // ---- running-container RPCs ----
 
     @Test
@@ -217,15 +233,48 @@ class HostileInputE2eTest extends PodE2eBase {
         assertThat(c.status(id).getState().name()).isEqualTo("CONTAINER_EXITED");
     }
 
+    /**
+     * Refused at CreateContainer (issue 13: at the first RPC that can know); containerd 1.6 creates the container
+     * and fails its start with UNKNOWN. A command that exists but cannot run still fails at the start.
+     */
     @Test
-    void aCommandMissingFromTheImageFailsStartWithASentence() {
-        String id = c.create(podId, podConfig, fx.container("missing", "/no/such/program"));
-        String message = refused(Status.Code.FAILED_PRECONDITION, () -> c.start(id));
-        assertThat(message).contains("/no/such/program").contains("does not exist");
-        String bare = c.create(podId, podConfig, fx.container("missing2", "nosuchprogram"));
-        refused(Status.Code.FAILED_PRECONDITION, () -> c.start(bare));
+    void aCommandMissingFromTheImageIsRefusedAtCreateWithASentence() {
+        String message = refusedContainer(Status.Code.FAILED_PRECONDITION, fx.container("missing",
+                "/no/such/program"));
+        assertThat(message).contains("/no/such/program").contains("does not exist").contains("config.command");
+        assertThat(refusedContainer(Status.Code.FAILED_PRECONDITION, fx.container("missing2", "nosuchprogram")))
+                .contains("nosuchprogram");
+        // busybox's /bin/sh is a symlink, followed inside the image
+        assertThat(refusedContainer(Status.Code.FAILED_PRECONDITION, fx.container("missing3", "/bin/sh/x")))
+                .contains("/bin/sh/x");
+        String notExecutable = c.create(podId, podConfig, fx.container("noexec", "/etc/passwd"));
+        assertThat(refused(Status.Code.FAILED_PRECONDITION, () -> c.start(notExecutable)))
+                .contains("/etc/passwd").contains("not executable");
         refused(Status.Code.FAILED_PRECONDITION, () -> c.rt().execSync(ExecSyncRequest.newBuilder()
                 .setContainerId(runningId).addCmd("/no/such/program").setTimeout(5).build()));
+    }
+
+    /** Exec, Attach and PortForward check their request before a URL is handed out. */
+    @Test
+    void streamingRpcsRefuseBadInputWithClearCodes() {
+        refused(Status.Code.NOT_FOUND, () -> c.rt().exec(io.jcri.cri.v1.ExecRequest.newBuilder()
+                .setContainerId("0123456789abcdef").addCmd("sh").setStdout(true).build()));
+        refused(Status.Code.INVALID_ARGUMENT, () -> c.rt().exec(io.jcri.cri.v1.ExecRequest.newBuilder()
+                .setContainerId(runningId).setStdout(true).build()));
+        assertThat(refused(Status.Code.INVALID_ARGUMENT, () -> c.rt().exec(io.jcri.cri.v1.ExecRequest.newBuilder()
+                .setContainerId(runningId).addCmd("sh").setTty(true).setStderr(true).build())))
+                .contains("tty").contains("stderr");
+        refused(Status.Code.NOT_FOUND, () -> c.rt().attach(io.jcri.cri.v1.AttachRequest.newBuilder()
+                .setContainerId("0123456789abcdef").setStdout(true).build()));
+        refused(Status.Code.INVALID_ARGUMENT, () -> c.rt().attach(io.jcri.cri.v1.AttachRequest.newBuilder()
+                .setContainerId(runningId).setTty(true).setStdout(true).setStderr(true).build()));
+        refused(Status.Code.NOT_FOUND, () -> c.rt().portForward(io.jcri.cri.v1.PortForwardRequest.newBuilder()
+                .setPodSandboxId("0123456789abcdef").addPort(80).build()));
+        for (int port : new int[] {0, -1, 70000}) {
+            assertThat(refused(Status.Code.INVALID_ARGUMENT, () -> c.rt().portForward(io.jcri.cri.v1
+                    .PortForwardRequest.newBuilder().setPodSandboxId(podId).addPort(port).build())))
+                    .contains(String.valueOf(port));
+        }
     }
 
     @Test

@@ -60,13 +60,13 @@ final class RootfsBuilder {
     void cloneBidirectionalSources() {
         for (int i = 0; i < mounts.size(); i++) {
             if (mounts.get(i).propagation() != MountSpec.Propagation.BIDIRECTIONAL) continue;
-            Pointer path = Native.cstring(mounts.get(i).hostPath().toString());
-            try {
-                clones[i] = (int) Native.check(Native.syscall(Sc.OPEN_TREE, -100 /* AT_FDCWD */, path.address(),
-                        Sc.OPEN_TREE_CLONE | Sc.O_CLOEXEC | Sc.AT_RECURSIVE, 0, 0, 0),
+            Pointer empty = Native.cstring("");
+            try (MountSource source = MountSource.open(mounts.get(i).hostPath())) {
+                clones[i] = (int) Native.check(Native.syscall(Sc.OPEN_TREE, source.fd, empty.address(),
+                        Sc.OPEN_TREE_CLONE | Sc.O_CLOEXEC | Sc.AT_RECURSIVE | MountSource.AT_EMPTY_PATH, 0, 0, 0),
                         "open_tree " + mounts.get(i).hostPath());
             } finally {
-                Reference.reachabilityFence(path);
+                Reference.reachabilityFence(empty);
             }
         }
     }
@@ -167,15 +167,18 @@ final class RootfsBuilder {
         }
         for (int i = 0; i < mounts.size(); i++) {
             MountSpec m = mounts.get(i);
-            boolean dir = Files.isDirectory(m.hostPath());
-            Path target = target(m.containerPath(), dir);
-            String t = target.toString();
+            String t;
             if (clones[i] >= 0) {
+                t = target(m.containerPath(), Files.isDirectory(Path.of("/proc/self/fd/" + clones[i]))).toString();
                 moveClone(clones[i], t);
                 Native.closeQuietly(clones[i]);
                 clones[i] = -1;
             } else {
-                Native.mount(m.hostPath().toString(), t, null, Sc.MS_BIND | Sc.MS_REC, null);
+                // through the descriptor: what was opened is mounted, not whatever the path names by now
+                try (MountSource source = MountSource.open(m.hostPath())) {
+                    t = target(m.containerPath(), source.isDirectory()).toString();
+                    Native.mount(source.procPath(), t, null, Sc.MS_BIND | Sc.MS_REC, null);
+                }
             }
             if (m.readonly()) Native.mount("", t, null, Sc.MS_BIND | Sc.MS_REMOUNT | Sc.MS_RDONLY, null);
             if (m.recursiveReadOnly()) readOnlyRecursively(t);
