@@ -12,7 +12,7 @@ public enum KernelFeature {
     PIDFD_NAMESPACE("pidfdNamespaceIoctls", "6.11", "as pidfdThread"),
     /** overlayfs "lowerdir+" through fsconfig: any number of layers, each its own parameter. */
     OVERLAY_LOWERDIR_PLUS("overlayLowerdirPlus", "6.8",
-            "images with more layers than one mount(2) page holds use paths relative to their common parent"),
+            "layers beyond one mount(2) page go as paths relative to their common parent, or as short links"),
     /** procfs "pidns" mount parameter: /proc of a new PID namespace mounted from outside it. */
     PROC_PIDNS("procPidns", "6.15", "the jcri-init helper mounts /proc from inside the namespace"),
     /** PIDFD_GET_INFO with PIDFD_INFO_EXIT: the exit status of a process a restarted daemon did not reap. */
