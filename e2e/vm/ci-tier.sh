@@ -28,6 +28,8 @@ done
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 t_tier=$(now)
+# a hung guest costs at most this per kernel (CI has 90 minutes for everything)
+export JCRI_VM_TIMEOUT="${JCRI_VM_TIMEOUT:-1800}"
 
 # ---- the plan: ci-tests.txt's lines, each module's classes gathered into one step where the module first appears
 declare -A classes=()
