@@ -113,6 +113,7 @@ for k in $kernels; do
   s=$(echo "$line" | sed -n 's/.* \([0-9]*\) skipped.*/\1/p')
   total_p=$((total_p + ${p:-0})); total_f=$((total_f + ${f:-1})); total_s=$((total_s + ${s:-0}))
   boot=$(sed -n 's/.*boot to command \([0-9.]*\) s.*/\1/p' "$log" | tail -1)
+  qemu=$(sed -n 's/.*, total \([0-9.]*\) s, exit.*/\1/p' "$log" | tail -1)
   times="boot ${boot:-n/a} s"
   steps="$VM_DIR/logs/$k/steps"
   if [ -f "$steps" ]; then
@@ -123,7 +124,8 @@ for k in $kernels; do
       times="$times; $kind $first $secs s ($sp passed, $sf failed$more)"
     done < "$steps"
   fi
-  summary+=("$line" "  vm-$k times: $times; $k_s s in all")
+  # qemu's time, and the wall time with the wait for another checkout's VM (one VM at a time per cache)
+  summary+=("$line" "  vm-$k times: $times; VM ${qemu:-n/a} s ($k_s s with the wait for the VM lock)")
   if [ -s "$VM_DIR/logs/$k/failures" ]; then
     while IFS= read -r fl; do failures+=("vm-$k: $fl"); done < "$VM_DIR/logs/$k/failures"
   fi
