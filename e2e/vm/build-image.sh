@@ -133,7 +133,8 @@ mv "$img.tmp" "$img"
 echo "ROOTFS=$img" >> "$work/vm.env"
 mv "$work/vm.env" "$env_file"
 # the current image and the two built before it are kept (checkouts sharing a cache may differ in inputs)
-keep=$(ls -t "$VM_CACHE"/vm-*.env | sed 's|.*/vm-\(.*\)\.env$|\1|' | grep -v "^$hash$" | head -2 | xargs)
+# (grep -v finds nothing in a fresh cache: not an error)
+keep=$(ls -t "$VM_CACHE"/vm-*.env | sed 's|.*/vm-\(.*\)\.env$|\1|' | { grep -v "^$hash$" || true; } | head -2 | xargs)
 for old in "$VM_CACHE"/rootfs-*.img "$VM_CACHE"/initrd-*.img "$VM_CACHE"/vm-*.env; do
   keep_it=no
   for h in $hash $keep; do case "$old" in *"$h"*) keep_it=yes ;; esac; done

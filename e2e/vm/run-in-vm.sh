@@ -12,7 +12,8 @@
 # Prints the command's output, the timings and an "N passed, N failed" line; exits 0 when all passed.
 # The guest's output, exit code and serial console stay in e2e/target/vm/logs/<kernel>/.
 #
-# Environment: JCRI_VM_TIMEOUT (seconds, default 2400), JCRI_VM_MEMORY (MiB, default 3072), JCRI_VM_ACCEL
+# Environment: JCRI_VM_TIMEOUT (seconds, default 2400), JCRI_VM_BOOT_TIMEOUT (seconds from qemu's start to the
+# command's, default 600), JCRI_VM_MEMORY (MiB, default 3072), JCRI_VM_ACCEL
 # (auto, tcg or kvm; auto uses KVM only where a probe boot of the stock kernel works). One VM at a time:
 # a second call waits for the first. qemu runs under nice -n 10 with 2 vCPUs at most.
 set -euo pipefail
@@ -25,6 +26,7 @@ case "$series" in 6.1|6.12) ;; *) vm_die "kernel must be 6.1 or 6.12, not '$seri
 case "$VM_DIR/" in "$VM_REPO"/*) ;; *) vm_die "JCRI_VM_DIR must be inside the checkout (it is shared over 9p)" ;; esac
 case "$VM_REPO" in *[[:space:]]*) vm_die "the checkout's path must not contain spaces: $VM_REPO" ;; esac
 timeout_s=${JCRI_VM_TIMEOUT:-2400}
+boot_timeout_s=${JCRI_VM_BOOT_TIMEOUT:-600}
 memory=${JCRI_VM_MEMORY:-3072}
 accel_choice=${JCRI_VM_ACCEL:-auto}
 
@@ -130,6 +132,7 @@ t0=$(now)
 start_qemu "$accel" "$serial" "jcri.share=$VM_REPO jcri.run=$run_rel jcri.release=$release"
 boot_s=""
 deadline=$(( $(date +%s) + timeout_s ))
+boot_deadline=$(( $(date +%s) + boot_timeout_s ))
 timed_out=no
 while kill -0 "$qemu_pid" 2>/dev/null; do
   if [ -z "$boot_s" ] && [ -f "$run/uptime" ]; then
@@ -137,6 +140,8 @@ while kill -0 "$qemu_pid" 2>/dev/null; do
     vm_log "command started $boot_s s after qemu"
   fi
   if [ "$(date +%s)" -ge "$deadline" ]; then timed_out=yes; break; fi
+  # a guest that never reaches its command (no kernel, no root disk, no share) fails early, not at the deadline
+  if [ -z "$boot_s" ] && [ "$(date +%s)" -ge "$boot_deadline" ]; then timed_out=boot; break; fi
   sleep 0.5
 done
 wait_rc=0
@@ -152,7 +157,12 @@ if [ -s "$logs/output.log" ]; then
 fi
 
 passed=0; failed=0; skipped=0
-if [ "$timed_out" = yes ]; then
+if [ "$timed_out" = boot ]; then
+  vm_log "BOOT FAILED: the guest did not start its command within ${boot_timeout_s} s; the serial console's end:"
+  tail -n 40 "$serial" >&2 || true
+  cat "$serial.qemu" >&2 || true
+  failed=1; rc=124
+elif [ "$timed_out" = yes ]; then
   vm_log "TIMEOUT after ${timeout_s} s; the serial console's end:"
   tail -n 30 "$serial" >&2 || true
   failed=1; rc=124

@@ -49,7 +49,7 @@ public final class JcriDaemon implements AutoCloseable {
         JcriDaemon d = launch(base, env, extraArgs);
         try {
             // a deadline, not a delay: a loaded CI machine (or six builds on two cores) needs more than 30 s
-            d.awaitServing(Duration.ofSeconds(120));
+            d.awaitServing(Deadline.scaled(Duration.ofSeconds(120)));
         } catch (RuntimeException | Error e) {
             d.close();
             throw e;

@@ -82,9 +82,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NodeFlowE2eTest {
     /** Generous: under the VM tier's emulation a daemon JVM takes tens of seconds to start. */
-    static final Duration SLOW = Duration.ofSeconds(120);
+    static final Duration SLOW = Deadline.scaled(Duration.ofSeconds(120));
     static final Pattern PID = Pattern.compile("\"pid\"\\s*:\\s*(\\d+)");
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final long CLASS_START = System.nanoTime();
 
     @TempDir
     static Path base;
@@ -102,6 +103,7 @@ class NodeFlowE2eTest {
         registry = TestRegistry.start();
         TestImageBuilder.image().layer(TestLayers.busybox()).cmd("sh")
                 .push(registry, "node/busybox", "1.0", ManifestFormat.OCI);
+        phase("registry serving the image");
         image = registry.host() + "/node/busybox:1.0";
         network = CniBridgeNetwork.create(base.resolve("cni"), "jcri-node", "jcrin" + tag,
                 "10.238." + ThreadLocalRandom.current().nextInt(1, 254));
@@ -114,6 +116,12 @@ class NodeFlowE2eTest {
                 conf_dir = "%s"
                 """.formatted(registry.host(), network.confDir()));
         daemon = JcriDaemon.start(base.resolve("d"), "--config", config.toString());
+        phase("daemon serving");
+    }
+
+    /** Where the time goes (the VM tier's budget is counted in minutes per kernel). */
+    static void phase(String what) {
+        System.out.printf("NodeFlowE2eTest: %s at %.1f s%n", what, (System.nanoTime() - CLASS_START) / 1e9);
     }
 
     /** After a failure: the pods a test left, torn down through the daemon (mounts, CNI, processes). */
@@ -134,6 +142,7 @@ class NodeFlowE2eTest {
         try {
             if (daemon != null) {
                 daemon.close();
+                phase("daemon stopped");
             }
         } finally {
             if (registry != null) {
@@ -158,6 +167,7 @@ class NodeFlowE2eTest {
                 .setImage(ImageSpec.newBuilder().setImage(image)).build()).getImage();
         assertThat(pulled.getRepoTagsList()).contains(image);
         assertThat(registry.gets("/v2/node/busybox/manifests/1.0")).as("pulled from the registry").isPositive();
+        phase("image pulled");
 
         PodSandboxConfig pod = pod("web");
         String podId = runPod(pod);
@@ -167,6 +177,7 @@ class NodeFlowE2eTest {
         assertThat(ip).startsWith(network.subnetPrefix() + ".");
         Path lease = base.resolve("cni/ipam/jcri-node/" + ip);
         assertThat(lease).as("host-local's lease of the pod's address").exists();
+        phase("pod ready");
 
         String ctr = create(podId, pod, KubeletRequests.container(image, "web", "sh", "-c",
                 "echo started; echo warned >&2; mkdir -p /www; echo hello-node > /www/index.html;"
@@ -190,6 +201,7 @@ class NodeFlowE2eTest {
         Path log = Path.of(pod.getLogDirectory(), "web/0.log");
         Deadline.await(SLOW, "both lines in " + log,
                 () -> read(log).contains(" stdout F started\n") && read(log).contains(" stderr F warned\n"));
+        phase("container serving on the pod network, its log written");
 
         ExecSyncResponse exec = rt().execSync(ExecSyncRequest.newBuilder().setContainerId(ctr)
                 .addAllCmd(List.of("sh", "-c",
@@ -206,6 +218,7 @@ class NodeFlowE2eTest {
         Map<Integer, String> streamed = StreamedExec.run(url);
         assertThat(streamed.get(1)).isEqualTo("streamed\nindex.html\n");
         assertThat(streamed.get(3)).contains("\"status\":\"Success\"");
+        phase("exec done");
 
         // httpd is PID 1 of its namespace and has no SIGTERM handler: killed at once with timeout 0
         rt().stopContainer(StopContainerRequest.newBuilder().setContainerId(ctr).setTimeout(0).build());
@@ -226,6 +239,7 @@ class NodeFlowE2eTest {
         assertThat(rt().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList())
                 .noneMatch(p -> p.getId().equals(podId));
         assertNothingLeft(pod);
+        phase("pod removed");
     }
 
     @Test
@@ -243,11 +257,13 @@ class NodeFlowE2eTest {
         Deadline.await(SLOW, "ticks in " + log, () -> read(log).contains(" stdout F tick-2\n"));
 
         long oldJvm = daemon.daemonPid();
+        phase("container running");
         daemon.killDaemonJvm(); // kill -9; jcri-subreaper starts a new JVM a second later
         Deadline.await(SLOW, "the old JVM " + oldJvm + " to be gone", () -> gone(oldJvm));
         assertThat(gone(pid)).as("the container outlives the daemon").isFalse();
         daemon.awaitServing(SLOW);
         assertThat(daemon.daemonPid()).isNotEqualTo(oldJvm);
+        phase("the next daemon serving");
 
         // the new daemon found the pod, its network and the container, and follows its log again
         assertThat(podStatus(podId).getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
@@ -268,6 +284,7 @@ class NodeFlowE2eTest {
         rt().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
         rt().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
         assertNothingLeft(pod);
+        phase("pod removed by the next daemon");
     }
 
     /**
