@@ -17,7 +17,7 @@
 set -u
 plan=$1
 export JCRI_VM_JAVA_OPTS="${JCRI_VM_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
-export JCRI_JAVA_OPTS="${JCRI_JAVA_OPTS:--XX:+UseSerialGC -Xms8m -Xss512k -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=20 -XX:TieredStopAtLevel=1}"
+export JCRI_JAVA_OPTS="${JCRI_JAVA_OPTS:--XX:+UseG1GC -Xms8m -Xss512k -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=20 -XX:G1PeriodicGCInterval=15000 -XX:TrimNativeHeapInterval=15000 -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1 -XX:TieredStopAtLevel=1}"
 export JCRI_E2E_TIME_SCALE="${JCRI_E2E_TIME_SCALE:-5}"
 results=${JCRI_VM_RESULTS:?JCRI_VM_RESULTS is set by jcri-vm-run in the guest}
 step_timeout=${JCRI_VM_STEP_TIMEOUT:-1500}
