@@ -78,7 +78,7 @@ class DaemonRestartE2eTest extends PodE2eBase {
                     "while [ ! -e /tmp/go ]; do busybox usleep 20000; done; exit 9"));
             long laterPid = c.pid(later);
 
-            long subreaper = fx.daemon.pid();
+            long subreaper = fx.daemon.keeperPid();
             long oldJvm = fx.daemon.daemonPid();
             // the subreaper is held still (SIGSTOP) so that the quitter ends while no daemon runs and, until it
             // continues, stays an unreaped zombie: the status must travel through the subreaper's exit log
@@ -173,7 +173,7 @@ class DaemonRestartE2eTest extends PodE2eBase {
             String quitter = c.run(podId, pod, fx.container("quitter", "sh", "-c",
                     "while [ ! -e /tmp/go ]; do busybox usleep 20000; done; exit 5"));
             long quitterPid = c.pid(quitter);
-            long subreaper = fx.daemon.pid();
+            long subreaper = fx.daemon.keeperPid();
             long oldJvm = fx.daemon.daemonPid();
             signal(subreaper, SIGHUP);
             Deadline.await(Duration.ofSeconds(30), "the old JVM to exit", () -> procState(oldJvm).equals("gone"));
