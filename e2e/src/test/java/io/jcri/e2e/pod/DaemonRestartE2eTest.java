@@ -102,7 +102,7 @@ class DaemonRestartE2eTest extends PodE2eBase {
                     () -> procState(quitterPid).equals("gone"));
             fx.daemon.awaitServing(Duration.ofSeconds(60));
             assertThat(fx.daemon.daemonPid()).isNotEqualTo(oldJvm);
-            assertThat(fx.daemon.pid()).isEqualTo(subreaper);
+            assertThat(fx.daemon.keeperPid()).isEqualTo(subreaper);
 
             assertThat(c.rt().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList())
                     .filteredOn(p -> p.getId().equals(id1) || p.getId().equals(id2))
@@ -175,12 +175,12 @@ class DaemonRestartE2eTest extends PodE2eBase {
             long quitterPid = c.pid(quitter);
             long subreaper = fx.daemon.keeperPid();
             long oldJvm = fx.daemon.daemonPid();
-            signal(subreaper, SIGHUP);
+            signal(fx.daemon.pid(), SIGHUP); // to the front, as systemctl reload sends it: forwarded to the keeper
             Deadline.await(Duration.ofSeconds(30), "the old JVM to exit", () -> procState(oldJvm).equals("gone"));
             assertThat(fx.daemon.log()).contains("stop requested");
             fx.daemon.awaitServing(Duration.ofSeconds(60));
             assertThat(fx.daemon.daemonPid()).isNotEqualTo(oldJvm);
-            assertThat(fx.daemon.pid()).isEqualTo(subreaper);
+            assertThat(fx.daemon.keeperPid()).isEqualTo(subreaper);
             assertThat(ppid(quitterPid)).as("kept by the subreaper").isEqualTo(Long.toString(subreaper));
             assertThat(c.status(quitter).getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);
 
