@@ -60,11 +60,13 @@ class DaemonRestartTest {
                 String[] pids = ready.split(" ");
                 tickerPid = Long.parseLong(pids[1]);
                 quitterPid = Long.parseLong(pids[2].trim());
-                long probe = sup.children().findFirst().orElseThrow().pid();
-                String supPid = Long.toString(sup.pid());
+                // jcri-subreaper's keeper (its front's child) is the probe's parent and the containers' subreaper
+                ProcessHandle keeper = sup.children().findFirst().orElseThrow();
+                long probe = keeper.children().findFirst().orElseThrow().pid();
+                String supPid = Long.toString(keeper.pid());
 
                 // the subreaper held still: the probe dies, the quitter ends while no daemon runs and stays a zombie
-                assertThat(Native.C.kill((int) sup.pid(), SIGSTOP)).isZero();
+                assertThat(Native.C.kill((int) keeper.pid(), SIGSTOP)).isZero();
                 try {
                     assertThat(Native.C.kill((int) probe, SIGKILL)).isZero();
                     long t = tickerPid, q = quitterPid;
@@ -74,7 +76,7 @@ class DaemonRestartTest {
                     assertThat(Host.eventually(Duration.ofSeconds(20),
                             () -> Host.status(q, "State").startsWith("Z"))).as("the quitter ended").isTrue();
                 } finally {
-                    Native.C.kill((int) sup.pid(), SIGCONT);
+                    Native.C.kill((int) keeper.pid(), SIGCONT);
                 }
                 long q = quitterPid;
                 assertThat(Host.eventually(Duration.ofSeconds(20), () -> !Files.exists(Path.of("/proc/" + q))))
@@ -124,7 +126,10 @@ class DaemonRestartTest {
                 assertThat(Native.C.kill((int) sup.pid(), SIGTERM)).isZero();
                 assertThat(sup.waitFor(30, TimeUnit.SECONDS)).isTrue();
             } finally {
-                sup.children().forEach(ProcessHandle::destroyForcibly);
+                sup.children().forEach(k -> {
+                    k.children().forEach(ProcessHandle::destroyForcibly);
+                    k.destroyForcibly();
+                });
                 sup.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 if (tickerPid > 0) Native.C.kill((int) tickerPid, SIGKILL);
                 if (quitterPid > 0) Native.C.kill((int) quitterPid, SIGKILL);

@@ -134,7 +134,10 @@ class SystemdScopeTest {
                 + "----- end of systemd-cgls -----");
         assertThat(cgls).contains(podA, podB, "jcri-" + a1 + ".scope", "jcri-" + a2 + ".scope",
                 "jcri-" + b1 + ".scope");
-        assertThat(cgls.indexOf("jcri-" + a1 + ".scope")).isBetween(cgls.indexOf(podA), cgls.indexOf(podB));
+        // each scope is drawn below its own pod's slice (systemd-cgls orders siblings by name)
+        assertThat(sliceAbove(cgls, "jcri-" + a1 + ".scope")).contains(podA);
+        assertThat(sliceAbove(cgls, "jcri-" + a2 + ".scope")).contains(podA);
+        assertThat(sliceAbove(cgls, "jcri-" + b1 + ".scope")).contains(podB);
 
         // the limits, as the kernel reports them and as systemd has them
         Path cg1 = runtime.cgroupPath(a1);
@@ -187,6 +190,16 @@ class SystemdScopeTest {
         assertThat(Host.eventually(Duration.ofSeconds(30),
                 () -> show(unit, "LoadState").get("LoadState").equals("not-found"))).isTrue();
         assertThat(runtime.list()).extracting(ContainerState::id).doesNotContain(id);
+    }
+
+    /** The nearest slice line above the line naming {@code unit} in systemd-cgls's tree. */
+    private static String sliceAbove(String cgls, String unit) {
+        List<String> lines = cgls.lines().toList();
+        int at = -1;
+        for (int i = 0; i < lines.size(); i++) if (lines.get(i).contains(unit)) at = i;
+        assertThat(at).as(unit + " in systemd-cgls").isPositive();
+        for (int i = at - 1; i >= 0; i--) if (lines.get(i).contains(".slice")) return lines.get(i);
+        return "";
     }
 
     private static Map<String, String> limits(Path cgroup) {

@@ -141,35 +141,51 @@ public final class JcriDaemon implements AutoCloseable {
         return process;
     }
 
-    /** The launched process: jcri-subreaper, which runs the daemon's JVM as its child. */
+    /**
+     * The launched process: jcri-subreaper's front, a service manager's main process; its child, the keeper,
+     * runs the daemon's JVM and inherits the containers.
+     */
     public long pid() {
         return process.pid();
     }
 
-    /**
-     * The daemon's JVM: the subreaper's child that runs {@code java -jar} (its other children are containers of
-     * an earlier JVM).
-     */
-    public long daemonPid() {
+    /** jcri-subreaper's keeper: the subreaper (the JVM's parent, which containers are reparented to). */
+    public long keeperPid() {
+        List<Long> keepers = children(process.pid());
+        if (keepers.size() != 1) throw new AssertionError("jcri-subreaper " + process.pid() + " has " + keepers);
+        return keepers.get(0);
+    }
+
+    private static List<Long> children(long pid) {
         try {
-            String children = Files.readString(Path.of("/proc/" + process.pid() + "/task/" + process.pid()
-                    + "/children")).trim();
-            List<Long> jvms = new ArrayList<>();
-            for (String child : children.isEmpty() ? new String[0] : children.split(" ")) {
-                try {
-                    String cmdline = Files.readString(Path.of("/proc/" + child + "/cmdline"));
-                    if (cmdline.contains("\0-jar\0")) jvms.add(Long.parseLong(child));
-                } catch (IOException gone) {
-                    // ended meanwhile
-                }
-            }
-            if (jvms.size() != 1) {
-                throw new AssertionError("jcri-subreaper " + process.pid() + " runs JVMs " + jvms);
-            }
-            return jvms.get(0);
+            String children = Files.readString(Path.of("/proc/" + pid + "/task/" + pid + "/children")).trim();
+            List<Long> out = new ArrayList<>();
+            for (String child : children.isEmpty() ? new String[0] : children.split(" ")) out.add(Long.parseLong(child));
+            return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The daemon's JVM: the keeper's child that runs {@code java -jar} (its other children are containers of
+     * an earlier JVM).
+     */
+    public long daemonPid() {
+        long keeper = keeperPid();
+        List<Long> jvms = new ArrayList<>();
+        for (long child : children(keeper)) {
+            try {
+                String cmdline = Files.readString(Path.of("/proc/" + child + "/cmdline"));
+                if (cmdline.contains("\0-jar\0")) jvms.add(child);
+            } catch (IOException gone) {
+                // ended meanwhile
+            }
+        }
+        if (jvms.size() != 1) {
+            throw new AssertionError("jcri-subreaper's keeper " + keeper + " runs JVMs " + jvms);
+        }
+        return jvms.get(0);
     }
 
     /** The daemon's JVM crashes (SIGKILL); jcri-subreaper stays and starts a new one. */
@@ -180,14 +196,17 @@ public final class JcriDaemon implements AutoCloseable {
     }
 
     /**
-     * kill -9 of the whole service, subreaper and JVM (as a node's OOM killer or an operator might): containers
+     * kill -9 of the whole service, subreaper (front and keeper) and JVM (as a node's OOM killer or an operator
+     * might): containers
      * are then reparented to the host's subreaper or init.
      */
     public void killAll() {
+        long keeper = keeperPid();
         long jvm = daemonPid();
         closeEndpoint();
         process.destroyForcibly();
         awaitExit(Duration.ofSeconds(30));
+        ProcessHandle.of(keeper).ifPresent(ProcessHandle::destroyForcibly);
         ProcessHandle.of(jvm).ifPresent(h -> {
             h.destroyForcibly();
             try {
@@ -240,9 +259,13 @@ public final class JcriDaemon implements AutoCloseable {
             process.destroy(); // SIGTERM, forwarded to the JVM
             try {
                 if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                    List<ProcessHandle> jvm = process.children().toList();
+                    // the keeper and its JVM (not the containers, which are the keeper's other children)
+                    List<ProcessHandle> keeper = process.children().toList();
+                    List<ProcessHandle> jvm = keeper.stream().flatMap(ProcessHandle::children)
+                            .filter(h -> h.info().command().map(c -> c.endsWith("java")).orElse(false)).toList();
                     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                     jvm.forEach(ProcessHandle::destroyForcibly);
+                    keeper.forEach(ProcessHandle::destroyForcibly);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

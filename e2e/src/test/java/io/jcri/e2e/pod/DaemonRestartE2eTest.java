@@ -78,7 +78,7 @@ class DaemonRestartE2eTest extends PodE2eBase {
                     "while [ ! -e /tmp/go ]; do busybox usleep 20000; done; exit 9"));
             long laterPid = c.pid(later);
 
-            long subreaper = fx.daemon.pid();
+            long subreaper = fx.daemon.keeperPid();
             long oldJvm = fx.daemon.daemonPid();
             // the subreaper is held still (SIGSTOP) so that the quitter ends while no daemon runs and, until it
             // continues, stays an unreaped zombie: the status must travel through the subreaper's exit log
@@ -102,7 +102,7 @@ class DaemonRestartE2eTest extends PodE2eBase {
                     () -> procState(quitterPid).equals("gone"));
             fx.daemon.awaitServing(Duration.ofSeconds(60));
             assertThat(fx.daemon.daemonPid()).isNotEqualTo(oldJvm);
-            assertThat(fx.daemon.pid()).isEqualTo(subreaper);
+            assertThat(fx.daemon.keeperPid()).isEqualTo(subreaper);
 
             assertThat(c.rt().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList())
                     .filteredOn(p -> p.getId().equals(id1) || p.getId().equals(id2))
@@ -173,14 +173,14 @@ class DaemonRestartE2eTest extends PodE2eBase {
             String quitter = c.run(podId, pod, fx.container("quitter", "sh", "-c",
                     "while [ ! -e /tmp/go ]; do busybox usleep 20000; done; exit 5"));
             long quitterPid = c.pid(quitter);
-            long subreaper = fx.daemon.pid();
+            long subreaper = fx.daemon.keeperPid();
             long oldJvm = fx.daemon.daemonPid();
-            signal(subreaper, SIGHUP);
+            signal(fx.daemon.pid(), SIGHUP); // to the front, as systemctl reload sends it: forwarded to the keeper
             Deadline.await(Duration.ofSeconds(30), "the old JVM to exit", () -> procState(oldJvm).equals("gone"));
             assertThat(fx.daemon.log()).contains("stop requested");
             fx.daemon.awaitServing(Duration.ofSeconds(60));
             assertThat(fx.daemon.daemonPid()).isNotEqualTo(oldJvm);
-            assertThat(fx.daemon.pid()).isEqualTo(subreaper);
+            assertThat(fx.daemon.keeperPid()).isEqualTo(subreaper);
             assertThat(ppid(quitterPid)).as("kept by the subreaper").isEqualTo(Long.toString(subreaper));
             assertThat(c.status(quitter).getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);
 

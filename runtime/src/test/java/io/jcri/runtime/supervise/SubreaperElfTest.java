@@ -30,7 +30,7 @@ class SubreaperElfTest {
     @Test
     void bytesAreTheAssembledSource() throws Exception {
         assertThat(StaticElf.hex(SubreaperElf.CODE_HEX)).isEqualTo(AssembledSource.text("subreaper.S", tmp));
-        assertThat(SubreaperElf.image()).hasSize(632);
+        assertThat(SubreaperElf.image()).hasSize(1042);
     }
 
     @Test
@@ -57,8 +57,11 @@ class SubreaperElfTest {
             long second = Long.parseLong(lines(tmp.resolve("runs")).get(1));
             started.add(orphan);
             started.add(second);
-            assertThat(status(orphan, "PPid")).as("reparented to the subreaper").isEqualTo(Long.toString(sup.pid()));
-            assertThat(status(second, "PPid")).isEqualTo(Long.toString(sup.pid()));
+            // the front (a service manager's main process) runs the keeper, the subreaper and the daemon's parent
+            String keeper = Long.toString(sup.children().findFirst().orElseThrow().pid());
+            assertThat(status(orphan, "PPid")).as("reparented to the keeper").isEqualTo(keeper);
+            assertThat(status(second, "PPid")).isEqualTo(keeper);
+            assertThat(status(Long.parseLong(keeper), "PPid")).isEqualTo(Long.toString(sup.pid()));
             // the daemon gets none of the subreaper's fds and no blocked signals
             try (Stream<Path> fds = Files.list(Path.of("/proc/" + second + "/fd"))) {
                 assertThat(fds.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("0", "1", "2");
@@ -89,8 +92,61 @@ class SubreaperElfTest {
             assertThat(sup.exitValue()).isEqualTo(143);
             assertThat(Files.exists(Path.of("/proc/" + third))).isFalse();
         } finally {
+            sup.children().forEach(ProcessHandle::destroyForcibly);
             sup.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             for (long pid : started) Native.C.kill((int) pid, 9);
+        }
+    }
+
+    /**
+     * A stop (systemctl stop: SIGTERM to the main process) while containers run: the front exits with the
+     * daemon's status at once, so the unit stops, and the keeper stays until its last orphan has ended, recording
+     * that exit (before, the subreaper exited with the daemon and the orphan went to PID 1, its status lost).
+     */
+    @Test
+    void aStopLeavesTheKeeperUntilTheLastOrphanEndedAndRecordsIt() throws Exception {
+        Path binary = tmp.resolve("jcri-subreaper"), log = tmp.resolve("exits.log"), fifo = tmp.resolve("fifo");
+        SubreaperElf.write(binary);
+        Native.check(Native.C.mkfifo(fifo.toString(), 0600), "mkfifo " + fifo);
+        String script = """
+                (read x < %1$s/fifo; exit 6) &
+                echo $! > %1$s/orphan
+                trap 'exit 0' TERM
+                while :; do sleep 0.05; done
+                """.formatted(tmp);
+        Process sup = new ProcessBuilder(binary.toString(), log.toString(), "/bin/sh", "-c", script)
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("out").toFile()).start();
+        long orphan = 0;
+        ProcessHandle keeper = null;
+        try {
+            await(() -> Files.exists(tmp.resolve("orphan")) && lines(tmp.resolve("orphan")).size() == 1,
+                    "the orphan-to-be");
+            orphan = Long.parseLong(lines(tmp.resolve("orphan")).get(0).trim());
+            keeper = sup.children().findFirst().orElseThrow();
+            long startTicks = ProcStat.startTime(orphan);
+
+            assertThat(Native.C.kill((int) sup.pid(), SIGTERM)).isZero();
+            assertThat(sup.waitFor(30, TimeUnit.SECONDS)).as("the front ends with the daemon").isTrue();
+            assertThat(sup.exitValue()).isZero();
+            long o = orphan;
+            ProcessHandle k = keeper;
+            await(() -> {
+                try {
+                    return status(o, "PPid").equals(Long.toString(k.pid()));
+                } catch (IOException e) {
+                    return false;
+                }
+            }, "the orphan to be the keeper's");
+            assertThat(keeper.isAlive()).as("the keeper stays while a child runs").isTrue();
+
+            Files.writeString(fifo, "go\n");
+            assertThat(keeper.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+            assertThat(new ExitLog(log).find(orphan, startTicks))
+                    .hasValueSatisfying(e -> assertThat(e.code()).isEqualTo(6));
+        } finally {
+            if (keeper != null) keeper.destroyForcibly();
+            sup.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            if (orphan > 0) Native.C.kill((int) orphan, 9);
         }
     }
 

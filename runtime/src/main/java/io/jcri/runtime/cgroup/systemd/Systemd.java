@@ -18,6 +18,8 @@ import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.interfaces.Properties;
+import org.freedesktop.systemd1.NoSuchUnit;
+import org.freedesktop.systemd1.UnitExists;
 
 /**
  * jcri's client of systemd's manager on the D-Bus system bus (dbus-java, the native unix socket transport of
@@ -132,14 +134,15 @@ public final class Systemd implements AutoCloseable {
             DBusPath job;
             try {
                 job = manager.StartTransientUnit(unit, "replace", properties, List.of());
-            } catch (DBusExecutionException e) {
-                if (!"org.freedesktop.systemd1.UnitExists".equals(e.getType())) throw refused(unit, "start", e);
+            } catch (UnitExists e) {
                 resetFailedQuietly(unit);
                 try {
                     job = manager.StartTransientUnit(unit, "replace", properties, List.of());
                 } catch (DBusExecutionException again) {
                     throw refused(unit, "start", again);
                 }
+            } catch (DBusExecutionException e) {
+                throw refused(unit, "start", e);
             }
             String result = await(job, unit);
             if (!"done".equals(result)) {
@@ -162,8 +165,9 @@ public final class Systemd implements AutoCloseable {
             DBusPath job;
             try {
                 job = manager.StopUnit(unit, "replace");
+            } catch (NoSuchUnit e) {
+                return; // stopped and collected already (a scope whose last process left)
             } catch (DBusExecutionException e) {
-                if ("org.freedesktop.systemd1.NoSuchUnit".equals(e.getType())) return;
                 throw refused(unit, "stop", e);
             }
             String result = await(job, unit);
@@ -189,8 +193,9 @@ public final class Systemd implements AutoCloseable {
         try {
             manager.GetUnit(unit);
             return true;
+        } catch (NoSuchUnit e) {
+            return false;
         } catch (DBusExecutionException e) {
-            if ("org.freedesktop.systemd1.NoSuchUnit".equals(e.getType())) return false;
             throw refused(unit, "look up", e);
         }
     }
@@ -209,8 +214,7 @@ public final class Systemd implements AutoCloseable {
                     + " systemd is gone (" + e.getMessage() + "): cannot " + what + " " + unit
                     + "; restart jcri once the system bus runs again", e);
         }
-        return new SystemdJobException("systemd refused to " + what + " " + unit + ": " + e.getMessage()
-                + (e.getType() == null ? "" : " (" + e.getType() + ")"), e);
+        return new SystemdJobException("systemd refused to " + what + " " + unit + ": " + e.getMessage(), e);
     }
 
     private void jobRemoved(SystemdManager.JobRemoved signal) {
