@@ -12,8 +12,8 @@
 #   (8: launch latency over CRI, 9: runc run on the same busybox bundle, 10: memory per running container)
 #
 # Installs what is missing (containerd, runc, CNI plugins, docker-registry, busybox), builds the daemon and the
-# harness if they are missing, and works under one temp dir. Whatever happens (failure, Ctrl-C, SIGTERM) the
-# exit trap stops every process it started (by PID: the ones whose command line names that dir, and the
+# harness if they are missing or older than their sources, and works under one temp dir. Whatever happens
+# (failure, Ctrl-C, SIGTERM) the exit trap stops every process it started (by PID: the ones whose command line names that dir, and the
 # workloads in its cgroups), deletes the containers in its runc root, unmounts what is mounted under the dir,
 # deletes its bridges and cgroups and the dir.
 set -euo pipefail
@@ -48,7 +48,15 @@ if [ -n "$missing" ]; then
   apt-get install -y -qq --no-install-recommends $missing >&2
 fi
 
-if [ ! -f cri-server/target/jcri.jar ] || [ ! -f e2e/target/classpath.txt ] || [ ! -d e2e/target/classes ]; then
+# built when missing, and again when a source or pom is newer than the daemon's jar (a stale harness rejects the
+# options this script passes, a stale daemon measures old code)
+stale() {
+  [ ! -f cri-server/target/jcri.jar ] || [ ! -f e2e/target/classpath.txt ] || [ ! -d e2e/target/classes ] \
+    || [ -n "$(find proto runtime image-service cri-server e2e \( -path '*/src/*' -o -name pom.xml \) -type f \
+                 -newer cri-server/target/jcri.jar -print -quit 2>/dev/null)" ] \
+    || [ pom.xml -nt cri-server/target/jcri.jar ]
+}
+if stale; then
   echo "bench.sh: building the daemon and the harness" >&2
   mvn -B -q -ntp -pl e2e -am package -DskipTests >&2
 fi
