@@ -2,6 +2,7 @@ package io.jcri.e2e.bench;
 
 import io.jcri.cri.v1.VersionRequest;
 import io.jcri.e2e.harness.CriEndpoint;
+import io.jcri.e2e.harness.JcriConfigFile;
 import io.jcri.e2e.harness.JcriDaemon;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,14 +25,7 @@ public final class JcriTarget implements BenchTarget {
     /** Writes the config (registry, CNI conf dir) under {@code base} and starts the daemon there. */
     public static JcriTarget start(Path base, String registryHost, Path cniConfDir, String cgroupParent) throws IOException {
         Files.createDirectories(base);
-        Path config = base.resolve("jcri.toml");
-        Files.writeString(config, """
-                [registries."%s"]
-                plain_http = true
-
-                [cni]
-                conf_dir = "%s"
-                """.formatted(registryHost, cniConfDir));
+        Path config = JcriConfigFile.write(base, registryHost, cniConfDir);
         // the same log level as containerd's default (info): debug would write a line per RPC
         JcriDaemon d = JcriDaemon.start(base.resolve("d"), "--config", config.toString(), "--log-level", "info");
         return new JcriTarget(base, d, cgroupParent);

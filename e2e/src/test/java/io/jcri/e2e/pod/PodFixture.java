@@ -9,6 +9,7 @@ import io.jcri.cri.v1.NamespaceOption;
 import io.jcri.cri.v1.PodSandboxConfig;
 import io.jcri.cri.v1.PodSandboxMetadata;
 import io.jcri.cri.v1.PullImageRequest;
+import io.jcri.e2e.harness.JcriConfigFile;
 import io.jcri.e2e.harness.JcriDaemon;
 import io.jcri.image.testkit.ManifestFormat;
 import io.jcri.image.testkit.TestImageBuilder;
@@ -51,14 +52,7 @@ final class PodFixture implements AutoCloseable {
                   {"type": "portmap", "capabilities": {"portMappings": true}}
                 ]}
                 """.formatted(bridge, base.resolve("ipam"), subnetPrefix));
-        Path config = base.resolve("jcri.toml");
-        Files.writeString(config, """
-                [registries."%s"]
-                plain_http = true
-
-                [cni]
-                conf_dir = "%s"
-                """.formatted(registry.host(), netd));
+        Path config = JcriConfigFile.write(base, registry.host(), netd);
         JcriDaemon d;
         try {
             d = JcriDaemon.start(base.resolve("d"), "--config", config.toString());

@@ -12,6 +12,7 @@ import io.jcri.cri.v1.RunPodSandboxRequest;
 import io.jcri.cri.v1.RuntimeServiceGrpc.RuntimeServiceBlockingStub;
 import io.jcri.cri.v1.StartContainerRequest;
 import io.jcri.cri.v1.StopPodSandboxRequest;
+import io.jcri.e2e.harness.JcriConfigFile;
 import io.jcri.e2e.harness.JcriDaemon;
 import io.jcri.image.testkit.ManifestFormat;
 import io.jcri.image.testkit.TestImageBuilder;
@@ -55,18 +56,11 @@ final class StreamingFixture implements AutoCloseable {
                    "ipam": {"type": "host-local", "dataDir": "%s", "ranges": [[{"subnet": "%s.0/24"}]]}}
                 ]}
                 """.formatted(bridge, base.resolve("ipam"), subnet));
-        Path config = base.resolve("jcri.toml");
-        Files.writeString(config, """
-                [registries."%s"]
-                plain_http = true
-
-                [cni]
-                conf_dir = "%s"
-
+        Path config = JcriConfigFile.write(base, registry.host(), netd, """
                 [streaming]
                 address = "127.0.0.1:0"
                 token_ttl_seconds = %d
-                """.formatted(registry.host(), netd, TOKEN_TTL_SECONDS));
+                """.formatted(TOKEN_TTL_SECONDS));
         JcriDaemon d;
         try {
             d = JcriDaemon.start(base.resolve("d"), "--config", config.toString());

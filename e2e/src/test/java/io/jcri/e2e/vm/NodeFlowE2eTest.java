@@ -36,6 +36,7 @@ import io.jcri.cri.v1.StopPodSandboxRequest;
 import io.jcri.e2e.harness.CgroupTrees;
 import io.jcri.e2e.harness.CniBridgeNetwork;
 import io.jcri.e2e.harness.Deadline;
+import io.jcri.e2e.harness.JcriConfigFile;
 import io.jcri.e2e.harness.JcriDaemon;
 import io.jcri.e2e.harness.KubeletRequests;
 import io.jcri.image.testkit.ManifestFormat;
@@ -107,14 +108,7 @@ class NodeFlowE2eTest {
         image = registry.host() + "/node/busybox:1.0";
         network = CniBridgeNetwork.create(base.resolve("cni"), "jcri-node", "jcrin" + tag,
                 "10.238." + ThreadLocalRandom.current().nextInt(1, 254));
-        Path config = base.resolve("jcri.toml");
-        Files.writeString(config, """
-                [registries."%s"]
-                plain_http = true
-
-                [cni]
-                conf_dir = "%s"
-                """.formatted(registry.host(), network.confDir()));
+        Path config = JcriConfigFile.write(base, registry.host(), network.confDir());
         daemon = JcriDaemon.start(base.resolve("d"), "--config", config.toString());
         phase("daemon serving");
     }
