@@ -11,13 +11,13 @@
 #
 # The JVMs: C1 only (-XX:TieredStopAtLevel=1), because under emulation C2's compiler threads take the CPU the
 # tests need (a daemon serves its socket about 20% sooner in the guest); for the test JVM (JCRI_VM_JAVA_OPTS, read
-# by junit.sh) and the daemons the tests start through deploy/bin/jcri (JCRI_JAVA_OPTS, which replaces the
-# launcher's own options: these are the launcher's plus C1 only). The e2e harness's deadlines are stretched
+# by junit.sh) and the daemons the tests start through deploy/bin/jcri (JCRI_JAVA_EXTRA_OPTS, added to the
+# launcher's own options). The e2e harness's deadlines are stretched
 # (JCRI_E2E_TIME_SCALE) as the slower CPU needs.
 set -u
 plan=$1
 export JCRI_VM_JAVA_OPTS="${JCRI_VM_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
-export JCRI_JAVA_OPTS="${JCRI_JAVA_OPTS:--XX:+UseG1GC -Xms8m -Xss512k -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=20 -XX:G1PeriodicGCInterval=15000 -XX:TrimNativeHeapInterval=15000 -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1 -XX:TieredStopAtLevel=1}"
+export JCRI_JAVA_EXTRA_OPTS="${JCRI_JAVA_EXTRA_OPTS:--XX:TieredStopAtLevel=1}"
 export JCRI_E2E_TIME_SCALE="${JCRI_E2E_TIME_SCALE:-5}"
 results=${JCRI_VM_RESULTS:?JCRI_VM_RESULTS is set by jcri-vm-run in the guest}
 step_timeout=${JCRI_VM_STEP_TIMEOUT:-1500}
