@@ -168,6 +168,12 @@ class SystemdServiceVmTest {
             assertThat(journal).contains("stop requested", "recovered ", "from the subreaper's exit log");
             System.out.println("----- journalctl -u jcri (last lines) -----\n"
                     + String.join("\n", journal.lines().skip(Math.max(0, journal.lines().count() - 15)).toList()));
+        } catch (Throwable t) {
+            // what the daemon said is the first thing to read when a step fails in the guest
+            String journal = sh("journalctl", "-u", "jcri", "--no-pager", "-o", "short-monotonic").out;
+            System.out.println("----- journalctl -u jcri (last 80 lines, after a failure) -----\n"
+                    + tail(journal, 80) + "\n----- dmesg (last 20 lines) -----\n" + tail(sh("dmesg").out, 20));
+            throw t;
         } finally {
             sh("systemctl", "stop", "jcri");
             sh(REPO.resolve("deploy/uninstall.sh").toString());
@@ -289,6 +295,11 @@ class SystemdServiceVmTest {
     }
 
     private record Result(int code, String out) {}
+
+    private static String tail(String text, int lines) {
+        List<String> all = text.lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
 
     private static Result sh(String... command) {
         try {
