@@ -1,5 +1,6 @@
 package io.jcri.server.daemon;
 
+import io.jcri.runtime.supervise.UnfinishedLaunches;
 import io.jcri.server.config.JcriConfig;
 import io.jcri.server.grpc.RpcInstrumentation;
 import io.jcri.server.metrics.MetricsServer;
@@ -29,6 +30,8 @@ public final class Daemon {
             LOG.warning("TEST ONLY: " + io.jcri.runtime.CrashPoints.ENV + " is set: this daemon kills itself at "
                     + crashPoint);
         }
+        // before the claim: a launch child an earlier JVM left holds that JVM's listening socket
+        UnfinishedLaunches.killAll();
         claim = SocketClaim.claim(config.socket());
         try {
             createPrivateDirectory(config.rootDir());

@@ -108,30 +108,13 @@ final class CgroupDirectories {
                 continue; // ESRCH: already gone
             }
             try {
-                awaitReadable(pidfd, deadline);
+                Native.awaitReadable(pidfd, deadline);
                 waited = true;
             } finally {
                 Native.closeQuietly(pidfd);
             }
         }
         return waited;
-    }
-
-    private static void awaitReadable(int fd, long deadline) {
-        jnr.ffi.Pointer pfd = Native.allocate(8);
-        pfd.putInt(0, fd);
-        pfd.putShort(4, Sc.POLLIN);
-        while (true) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return;
-            }
-            pfd.putShort(6, (short) 0);
-            int n = Native.C.poll(pfd, 1, (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
-            if (n != 0 && (n > 0 || Native.errno() != Sc.EINTR)) {
-                return;
-            }
-        }
     }
 
     private static void sleep(long nanos) {

@@ -1,5 +1,6 @@
 package io.jcri.runtime.launch;
 
+import io.jcri.runtime.CrashPoints;
 import io.jcri.runtime.cgroup.Cgroup;
 import io.jcri.runtime.sys.Native;
 import io.jcri.runtime.sys.NativeException;
@@ -61,6 +62,7 @@ final class CgroupGate implements AutoCloseable {
                 long child = firstChild(t);
                 if (child > 0) {
                     cgroup.addProcess(child);
+                    CrashPoints.reach(CrashPoints.CONTAINER_START_GATED);
                     // Held open until the launch is over: the child may not have reached its open() yet, and a
                     // reader that arrives after the last writer closed would wait for the next one forever.
                     writeFd = Native.open(fifo.toString(), Sc.O_WRONLY, 0);

@@ -76,6 +76,24 @@ public final class Native {
         if (fd >= 0) C.close(fd);
     }
 
+    /** Waits until {@code fd} is readable (a pidfd: its process exited) or {@code deadline} (System.nanoTime) passed. */
+    public static void awaitReadable(int fd, long deadline) {
+        Pointer pfd = allocate(8);
+        pfd.putInt(0, fd);
+        pfd.putShort(4, Sc.POLLIN);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            pfd.putShort(6, (short) 0);
+            int n = C.poll(pfd, 1, (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
+            if (n != 0 && (n > 0 || errno() != Sc.EINTR)) {
+                return;
+            }
+        }
+    }
+
     public static int pidfdOpen(long pid, int flags) {
         return (int) check(C.syscall(Sc.PIDFD_OPEN, pid, flags, 0, 0, 0, 0), "pidfd_open(" + pid + ")");
     }
