@@ -194,6 +194,26 @@ class SystemdScopeTest {
         assertThat(runtime.list()).extracting(ContainerState::id).doesNotContain(id);
     }
 
+    /**
+     * systemd stops a scope and removes its cgroup as soon as its last process is gone, often before jcri handles
+     * the exit: the OOM kill, read from memory.events as it happened, is still the container's reason.
+     */
+    @Test
+    void aMemoryHogInAScopeIsOomKilledThoughSystemdRemovesItsCgroup() throws Exception {
+        String pod = podSlice();
+        String id = "o1-" + UUID.randomUUID().toString().substring(0, 8);
+        run(pod, id, Resources.builder().memoryLimit(32L << 20).memorySwapLimit(32L << 20).build(),
+                "tail", "/dev/zero");
+        ContainerState s = runtime.awaitExit(id, Duration.ofSeconds(120));
+        assertThat(s.exitCode()).isEqualTo(137);
+        assertThat(s.oomKilled()).isTrue();
+        assertThat(s.reason()).isEqualTo("OOMKilled");
+        String unit = "jcri-" + id + ".scope";
+        assertThat(Host.eventually(Duration.ofSeconds(30),
+                () -> show(unit, "ActiveState").get("ActiveState").equals("inactive"))).isTrue();
+        assertThat(Files.exists(runtime.cgroupPath(id))).as("systemd removed the scope's cgroup").isFalse();
+    }
+
     /** The nearest slice line above the line naming {@code unit} in systemd-cgls's tree. */
     private static String sliceAbove(String cgls, String unit) {
         List<String> lines = cgls.lines().toList();

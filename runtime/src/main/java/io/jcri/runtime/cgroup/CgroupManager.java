@@ -29,6 +29,8 @@ public final class CgroupManager implements AutoCloseable {
     private final boolean cgroupKill;
     /** The systemd client of the SYSTEMD driver on v2; null otherwise. */
     private final Systemd systemd;
+    /** Follows the scopes' memory.events (systemd removes a scope's cgroup once empty); null without systemd. */
+    private final OomKillWatch oomWatch;
 
     /**
      * Explicit layout, for tests and unusual hosts.
@@ -48,11 +50,12 @@ public final class CgroupManager implements AutoCloseable {
     /** @param systemd the D-Bus client for SYSTEMD scopes on V2 (closed with this); null: directories only */
     public CgroupManager(CgroupMode mode, CgroupDriver driver, Map<String, Path> v1Mounts, Path unifiedMount,
             String scopePrefix, Systemd systemd) {
-        this(mode, driver, v1Mounts, unifiedMount, scopePrefix, systemd, true);
+        this(mode, driver, v1Mounts, unifiedMount, scopePrefix, systemd, true,
+                systemd == null ? null : new OomKillWatch());
     }
 
     private CgroupManager(CgroupMode mode, CgroupDriver driver, Map<String, Path> v1Mounts, Path unifiedMount,
-            String scopePrefix, Systemd systemd, boolean cgroupKill) {
+            String scopePrefix, Systemd systemd, boolean cgroupKill, OomKillWatch oomWatch) {
         if (mode == CgroupMode.V2 && unifiedMount == null) {
             throw new IllegalArgumentException("cgroup v2 needs the unified mount point");
         }
@@ -66,6 +69,7 @@ public final class CgroupManager implements AutoCloseable {
         this.scopePrefix = scopePrefix;
         this.cgroupKill = cgroupKill;
         this.systemd = systemd;
+        this.oomWatch = oomWatch;
     }
 
     /** Reads /proc/self/mountinfo. */
@@ -108,7 +112,7 @@ public final class CgroupManager implements AutoCloseable {
      * cgroups are frozen, their processes killed one by one, and thawed. The same layout, with that choice.
      */
     public CgroupManager withCgroupKill(boolean kernelHasIt) {
-        return new CgroupManager(mode, driver, v1Mounts, unifiedMount, scopePrefix, systemd, kernelHasIt);
+        return new CgroupManager(mode, driver, v1Mounts, unifiedMount, scopePrefix, systemd, kernelHasIt, oomWatch);
     }
 
     public CgroupMode mode() {
@@ -129,7 +133,7 @@ public final class CgroupManager implements AutoCloseable {
         String path = CgroupPaths.containerPath(driver, scopePrefix, cgroupParent, name);
         if (systemd != null && mode == CgroupMode.V2) {
             String unit = path.substring(path.lastIndexOf('/') + 1);
-            return new SystemdScope(systemd, unifiedMount, path, unit, CgroupPaths.sliceUnit(cgroupParent),
+            return new SystemdScope(systemd, oomWatch, unifiedMount, path, unit, CgroupPaths.sliceUnit(cgroupParent),
                     "jcri container " + name);
         }
         return at(path);
@@ -143,6 +147,7 @@ public final class CgroupManager implements AutoCloseable {
     /** Ends the D-Bus connection of the systemd driver, if any. */
     @Override
     public void close() {
+        if (oomWatch != null) oomWatch.close();
         if (systemd != null) systemd.close();
     }
 

@@ -30,6 +30,7 @@ import java.util.List;
  */
 final class SystemdScope implements Cgroup {
     private final Systemd systemd;
+    private final OomKillWatch oomWatch;
     private final V2Cgroup files;
     private final String unit;
     private final String slice;
@@ -37,14 +38,18 @@ final class SystemdScope implements Cgroup {
     private final List<Resources> pending = new ArrayList<>();
     private List<DeviceRule> pendingDevices;
     private boolean started;
+    /** memory.events followed from the start: the directory is gone when the exit is handled (null: not yet). */
+    private volatile OomKillWatch.Watched oomKills;
 
     /**
      * @param root         the cgroup2 mount
      * @param relativePath the scope's directory below it (the slice's expansion plus the unit name)
      * @param slice        the Slice= unit name ("-.slice" for the root slice)
      */
-    SystemdScope(Systemd systemd, Path root, String relativePath, String unit, String slice, String description) {
+    SystemdScope(Systemd systemd, OomKillWatch oomWatch, Path root, String relativePath, String unit, String slice,
+                 String description) {
         this.systemd = systemd;
+        this.oomWatch = oomWatch;
         this.files = new V2Cgroup(root, relativePath);
         this.unit = unit;
         this.slice = slice;
@@ -58,6 +63,7 @@ final class SystemdScope implements Cgroup {
     /** True once the unit was started here, or (a daemon restart) its directory exists. */
     private boolean started() {
         if (!started && Files.isDirectory(files.path())) started = true;
+        if (started && oomKills == null && oomWatch != null) oomKills = oomWatch.watch(files.path());
         return started;
     }
 
@@ -110,6 +116,7 @@ final class SystemdScope implements Cgroup {
         for (Resources r : pending) properties.addAll(ResourceProperties.of(r, systemd.version()));
         systemd.startTransientUnit(unit, properties);
         started = true;
+        if (oomWatch != null) oomKills = oomWatch.watch(files.path());
         if (pendingDevices != null) files.restrictDevices(pendingDevices);
         for (Resources r : pending) files.apply(r);
         pending.clear();
@@ -128,7 +135,14 @@ final class SystemdScope implements Cgroup {
 
     @Override
     public long oomKillCount() {
-        return files.oomKillCount();
+        OomKillWatch.Watched w = oomKills;
+        if (w == null) {
+            synchronized (this) {
+                started(); // a scope found after a daemon restart: follow it from now on
+            }
+            w = oomKills;
+        }
+        return w == null ? files.oomKillCount() : w.oomKills();
     }
 
     @Override
@@ -138,6 +152,8 @@ final class SystemdScope implements Cgroup {
 
     @Override
     public synchronized void destroy() {
+        if (oomKills != null) oomKills.close();
+        oomKills = null;
         systemd.stopUnit(unit);
         CgroupDirectories.remove(files.path()); // systemd removed it; as runc, make sure
         started = false;

@@ -32,6 +32,9 @@ public interface LibC {
     int prlimit(int pid, int resource, long[] newLimit, long[] oldLimit);
     int chown(String path, int uid, int gid);
     int chmod(String path, int mode);
+    int inotify_init1(int flags);
+    int inotify_add_watch(int fd, String path, int mask);
+    int inotify_rm_watch(int fd, int wd);
 
     /** Raw syscall: returns -1 and sets errno on failure. Always 6 arguments (see x86asm bug note in the design doc). */
     long syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
