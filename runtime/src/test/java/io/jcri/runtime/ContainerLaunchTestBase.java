@@ -66,6 +66,8 @@ abstract class ContainerLaunchTestBase {
         assertThat(Host.ns(pid, "cgroup")).isNotEqualTo(Host.selfNs("cgroup"));
         assertThat(Host.read(Path.of("/proc/" + pid + "/cgroup")))
                 .contains((V2 ? "0::/" : "pids:/") + f.cgroupParent + "/" + id + "\n");
+        // and the launch thread went home from every hierarchy: no thread of this JVM is in the container's cgroup
+        assertThat(jvmThreadsIn("/" + f.cgroupParent + "/" + id)).isEmpty();
         // its root is the overlay over our layer
         assertThat(Host.read(Path.of("/proc/" + pid + "/root/etc/marker"))).isEqualTo(BusyboxRootfs.MARKER);
         String rootMount = Host.read(Path.of("/proc/" + pid + "/mountinfo")).lines()
@@ -73,6 +75,21 @@ abstract class ContainerLaunchTestBase {
         assertThat(rootMount).contains(" - overlay ");
         // only 0-2 reach the container
         assertThat(Host.list(Path.of("/proc/" + pid + "/fd"))).containsExactly("0", "1", "2");
+    }
+
+    /** Lines "task: cgroup line" of this JVM's threads whose cgroup (in any hierarchy) is {@code cgroup}. */
+    private static List<String> jvmThreadsIn(String cgroup) {
+        List<String> found = new java.util.ArrayList<>();
+        for (String task : Host.list(Path.of("/proc/self/task"))) {
+            String lines;
+            try {
+                lines = java.nio.file.Files.readString(Path.of("/proc/self/task", task, "cgroup"));
+            } catch (java.io.IOException gone) {
+                continue; // the thread ended meanwhile
+            }
+            lines.lines().filter(l -> l.endsWith(":" + cgroup)).forEach(l -> found.add(task + ": " + l));
+        }
+        return found;
     }
 
     @Test

@@ -1,9 +1,10 @@
 package io.jcri.server.container;
 
+import io.jcri.runtime.OutputReader;
 import io.jcri.runtime.ProcessIO;
 import io.jcri.server.logs.ContainerLogFile;
 import io.jcri.server.logs.CriLogFormat;
-import io.jcri.server.logs.LogCopier;
+import io.jcri.server.logs.LogLines;
 import io.jcri.server.logs.LogStream;
 import io.jcri.server.logs.OutputFanout;
 import io.jcri.server.store.Container;
@@ -14,22 +15,21 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
- * The running containers' log files and the copiers that fill them from the containers' stdout and stderr. A
- * container without a log path still has its output drained, so it never blocks on a full pipe.
+ * The running containers' log files, filled from the containers' stdout and stderr by the runtime's one output
+ * reader (no thread per container). A container without a log path still has its output drained, so it never
+ * blocks on a full pipe.
  */
 public final class ContainerLogs {
     private static final Logger LOG = Logger.getLogger(ContainerLogs.class.getName());
-    private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final Map<String, ContainerLogFile> files = new ConcurrentHashMap<>();
     private final Map<String, OutputStream> stdins = new ConcurrentHashMap<>();
     private final OutputFanout fanout = new OutputFanout();
 
-    /** Starts copying the container's output; the copier threads end when the container's streams close. */
+    /** Starts copying the container's output, until the container's streams close. */
     public void attach(Container container, ProcessIO io) {
         ContainerLogFile file = null;
         if (container.logPath() != null) {
@@ -52,24 +52,31 @@ public final class ContainerLogs {
         if (out == null) {
             return;
         }
-        InputStream in = fanout.tee(id, stream, out);
-        Runnable task = file != null
-                ? new LogCopier(in, stream, file, CriLogFormat.DEFAULT_MAX_LINE_BYTES)
-                : () -> discard(in);
-        Thread t = new Thread(task, "jcri-log-" + THREADS.incrementAndGet() + "-" + id.substring(0, 12));
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private static void discard(InputStream in) {
-        byte[] buf = new byte[8192];
-        try (in) {
-            while (in.read(buf) >= 0) {
-                // output nobody asked to keep
+        OutputFanout.Tap tap = fanout.tap(id, stream);
+        LogLines lines = file == null ? null : new LogLines(stream, file, CriLogFormat.DEFAULT_MAX_LINE_BYTES);
+        // without a log file the output is still read (and dropped), so the container never blocks on a full pipe
+        OutputReader.shared().read(out, new OutputReader.Sink() {
+            @Override
+            public void output(byte[] b, int off, int len) throws IOException {
+                tap.output(b, off, len);
+                if (lines != null) {
+                    lines.write(b, off, len);
+                }
             }
-        } catch (IOException ignored) {
-            // the container's side closed
-        }
+
+            @Override
+            public void ended() {
+                try {
+                    if (lines != null) {
+                        lines.finish();
+                    }
+                } catch (IOException e) {
+                    LOG.fine("the last line of " + stream.criName() + " of " + id + " is lost: " + e.getMessage());
+                } finally {
+                    tap.end();
+                }
+            }
+        });
     }
 
     /** The running containers' output for Attach clients (the log keeps getting it too). */

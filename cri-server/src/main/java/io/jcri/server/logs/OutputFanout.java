@@ -1,8 +1,5 @@
 package io.jcri.server.logs;
 
-import java.io.FilterInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +10,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Lets Attach clients see a container's output while its log keeps getting it: the log copier reads through a
- * tee that hands every chunk to the container's listeners. Listeners run on the copier's thread and must not
- * block (they queue or drop); a throwing listener is removed, never the log.
+ * Lets Attach clients see a container's output while its log keeps getting it: the output's reader hands every
+ * chunk to a tap that passes it on to the container's listeners. Listeners run on the
+ * reader's thread, shared by every container, and must not block (they queue or drop); a throwing listener is
+ * removed, never the log.
  */
 public final class OutputFanout {
     private static final Logger LOG = Logger.getLogger(OutputFanout.class.getName());
@@ -31,50 +29,43 @@ public final class OutputFanout {
     private final Map<String, Set<LogStream>> open = new ConcurrentHashMap<>();
     private final Map<String, List<Listener>> listeners = new ConcurrentHashMap<>();
 
-    /** Wraps one output stream of a container so that its listeners see what is read from it. */
-    public InputStream tee(String containerId, LogStream stream, InputStream in) {
-        open.computeIfAbsent(containerId, k -> EnumSet.noneOf(LogStream.class)).add(stream);
-        return new FilterInputStream(in) {
-            private boolean ended;
+    /** One output stream of a container as its reader sees it: every chunk read, then its end. */
+    public final class Tap {
+        private final String containerId;
+        private final LogStream stream;
+        private boolean ended;
 
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n;
+        private Tap(String containerId, LogStream stream) {
+            this.containerId = containerId;
+            this.stream = stream;
+        }
+
+        /** Hands a chunk read from the stream to the container's listeners. */
+        public void output(byte[] b, int off, int len) {
+            for (Listener l : listeners.getOrDefault(containerId, List.of())) {
                 try {
-                    n = super.read(b, off, len);
-                } catch (IOException e) {
-                    end();
-                    throw e;
+                    l.output(stream, b, off, len);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.FINE, "attach listener of " + containerId + " failed", e);
+                    unsubscribe(containerId, l);
                 }
-                if (n > 0) {
-                    for (Listener l : listeners.getOrDefault(containerId, List.of())) {
-                        try {
-                            l.output(stream, b, off, n);
-                        } catch (RuntimeException e) {
-                            LOG.log(Level.FINE, "attach listener of " + containerId + " failed", e);
-                            unsubscribe(containerId, l);
-                        }
-                    }
-                } else if (n < 0) {
-                    end();
-                }
-                return n;
             }
+        }
 
-            @Override
-            public void close() throws IOException {
-                end();
-                super.close();
+        /** The stream ended; once every stream of the container did, its listeners are told. Idempotent. */
+        public synchronized void end() {
+            if (ended) {
+                return;
             }
+            ended = true;
+            ended(containerId, stream);
+        }
+    }
 
-            private synchronized void end() {
-                if (ended) {
-                    return;
-                }
-                ended = true;
-                ended(containerId, stream);
-            }
-        };
+    /** Opens one output stream of a container for its listeners; its reader reports to the tap. */
+    public Tap tap(String containerId, LogStream stream) {
+        open.computeIfAbsent(containerId, k -> EnumSet.noneOf(LogStream.class)).add(stream);
+        return new Tap(containerId, stream);
     }
 
     private void ended(String containerId, LogStream stream) {

@@ -2,7 +2,7 @@ package io.jcri.runtime.cgroup;
 
 import java.util.List;
 
-/** SIGKILL by pid, never to this JVM (which, after {@code addThread} on v1, is listed in the cgroup's procs). */
+/** SIGKILL by pid, never to this JVM (which, after {@code addCurrentThread} on v1, is listed in the cgroup's procs). */
 final class ProcessKiller {
     private static final System.Logger LOG = System.getLogger(ProcessKiller.class.getName());
 

@@ -84,8 +84,8 @@ final class SystemdScope implements Cgroup {
     }
 
     @Override
-    public void addThread(long tid) {
-        files.addThread(tid); // throws: a thread cannot join a v2 domain cgroup
+    public void addCurrentThread() {
+        files.addCurrentThread(); // throws: a thread cannot join a v2 domain cgroup
     }
 
     @Override

@@ -144,9 +144,9 @@ final class V1Cgroup implements Cgroup {
     }
 
     @Override
-    public void addThread(long tid) {
+    public void addCurrentThread() {
         for (Path dir : distinctDirs()) {
-            CgroupFiles.write(dir, "tasks", Long.toString(tid));
+            CgroupFiles.write(dir, "tasks", "0");
         }
     }
 

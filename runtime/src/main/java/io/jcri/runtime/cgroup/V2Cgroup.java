@@ -158,7 +158,7 @@ final class V2Cgroup implements Cgroup {
     }
 
     @Override
-    public void addThread(long tid) {
+    public void addCurrentThread() {
         throw new UnsupportedOperationException("cgroup v2: a single thread cannot join the domain cgroup " + dir
                 + "; move the spawned process with addProcess before it executes user code");
     }

@@ -4,11 +4,11 @@
  * <p>Use: {@code CgroupManager.detect(driver).forContainer(parent, id)}, then {@code create()},
  * {@code restrictDevices(...)}, {@code apply(resources)}, and put the child in before it runs user code:
  * <ul>
- *   <li>v1 and hybrid: {@code addThread(tid)} on the single-use launch thread before spawning; the child is
+ *   <li>v1 and hybrid: {@code addCurrentThread()} on the single-use launch thread before spawning; the child is
  *   born in every hierarchy. Every thread that the launch thread creates meanwhile is born there too (the JDK's
  *   "process reaper" when ProcessBuilder is used; jnr's helper thread), so spawn with posix_spawn through FFI
  *   and initialise everything beforehand. {@code killAll()} freezes the cgroup: no JVM thread may be in it.</li>
- *   <li>v2: {@code addThread} throws (a thread cannot join a domain cgroup); hold the child at a gate before
+ *   <li>v2: {@code addCurrentThread} throws (a thread cannot join a domain cgroup); hold the child at a gate before
  *   execve and {@code addProcess(pid)}, or use clone3 CLONE_INTO_CGROUP where glibc has it.</li>
  * </ul>
  * Verified on this machine (kernel 6.18, v1 hybrid): everything v1 against the real hierarchies; on the

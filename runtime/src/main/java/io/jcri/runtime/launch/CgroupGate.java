@@ -19,6 +19,11 @@ import java.util.concurrent.TimeUnit;
  * the caller finds the child among the launch thread's children, writes it to cgroup.procs and then opens the
  * writer end (kept open until the spawn returned), which lets the child continue to execve. (glibc 2.39's posix_spawnattr_setcgroup_np would do it
  * directly; Debian 12 has 2.36.)
+ * The gate's price: writing a pid to cgroup.procs moves a whole thread group, so the kernel takes the global
+ * cgroup_threadgroup_rwsem for write, which after an idle moment waits for an RCU grace period (measured on 6.18,
+ * 15 moves 300 ms apart: 7.5 ms median), where clone3 with CLONE_INTO_CGROUP (5.7+) puts the child there at birth
+ * for nothing (0.27 ms, a plain fork 0.33 ms). The v1 join avoids the lock by writing "0" (see
+ * {@link Cgroup#addCurrentThread}); v2 has no such path, so a clone3-based spawn is what would remove it.
  */
 final class CgroupGate implements AutoCloseable {
     /** fd number the child opens the gate into; closefrom() closes it before execve. */

@@ -110,7 +110,7 @@ public final class ExecLauncher {
 
         private void enterAndSpawn() {
             try {
-                if (cgroup != null) cgroup.addThread(Native.gettid());
+                if (cgroup != null) cgroup.addCurrentThread();
                 Native.check(Native.C.unshare(Sc.CLONE_FS), "unshare CLONE_FS");
             } catch (RuntimeException e) {
                 error = e;

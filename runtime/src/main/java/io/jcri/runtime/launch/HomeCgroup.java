@@ -14,14 +14,16 @@ import java.util.List;
  * The daemon's own cgroup v1 "tasks" files, opened before a launch thread joins a container's cgroups, so that the
  * thread can move itself back after spawning, by fd, even from inside the container's root. Otherwise the dying
  * thread lingers in the container's cgroup: it keeps the cgroup busy and, worse, makes the JVM a member that a
- * kill-all would shoot.
+ * kill-all would shoot. The thread writes "0" (itself), as it did to join: see {@link
+ * io.jcri.runtime.cgroup.Cgroup#addCurrentThread} for why that is far cheaper than its id.
  */
 final class HomeCgroup implements AutoCloseable {
-    private final List<Integer> fds = new ArrayList<>();
-    private final byte[] tid;
+    private static final byte[] SELF = "0".getBytes(StandardCharsets.US_ASCII);
 
+    private final List<Integer> fds = new ArrayList<>();
+
+    /** @param tid the calling thread's id, whose cgroups are its home */
     HomeCgroup(int tid) {
-        this.tid = Integer.toString(tid).getBytes(StandardCharsets.US_ASCII);
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/task/" + tid + "/cgroup"))) {
                 String[] parts = line.split(":", 3);
@@ -36,9 +38,9 @@ final class HomeCgroup implements AutoCloseable {
         }
     }
 
-    /** Moves the thread back; allocation-free and exception-free. */
+    /** Moves the calling thread back; allocation-free and exception-free. */
     void returnThread() {
-        for (int fd : fds) Native.C.write(fd, tid, tid.length);
+        for (int fd : fds) Native.C.write(fd, SELF, SELF.length);
     }
 
     @Override

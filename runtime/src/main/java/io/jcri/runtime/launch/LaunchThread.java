@@ -77,7 +77,7 @@ final class LaunchThread implements Runnable {
 
     private void launch() {
         try {
-            if (cgroup != null && !gated) cgroup.addThread(Native.gettid());
+            if (cgroup != null && !gated) cgroup.addCurrentThread();
             cgroupAt = System.nanoTime();
             int rc = ns.enter();
             if (rc < 0) throw new NativeException("enter namespaces", -rc);

@@ -25,13 +25,13 @@ final class RealProcesses implements AutoCloseable {
         return process;
     }
 
-    /** Starts the command from a fresh thread that was first put into {@code cgroup} with addThread. */
+    /** Starts the command from a fresh thread that was first put into {@code cgroup} with addCurrentThread. */
     Process startFromThreadIn(Cgroup cgroup, String... command) throws Exception {
         Process[] result = new Process[1];
         Exception[] failure = new Exception[1];
         Thread launcher = new Thread(() -> {
             try {
-                cgroup.addThread(threadId());
+                cgroup.addCurrentThread();
                 result[0] = start(command);
             } catch (Exception e) {
                 failure[0] = e;
@@ -85,11 +85,6 @@ final class RealProcesses implements AutoCloseable {
 
     private static String memoryPath(List<String> cgroupLines) {
         return cgroupLines.stream().filter(l -> l.split(":", 3)[1].equals("memory")).findFirst().orElse("");
-    }
-
-    /** The kernel thread id of the calling thread. */
-    static long threadId() throws IOException {
-        return Long.parseLong(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
     }
 
     /** Lines of /proc/PID/cgroup, e.g. "4:memory:/jcri-test-1/c". */

@@ -162,7 +162,7 @@ class V2CgroupFilesTest {
         assertThat(read("cgroup.procs")).isEqualTo("4242");
         Files.writeString(leaf.resolve("cgroup.procs"), "12\n34\n");
         assertThat(cgroup.pids()).containsExactly(12L, 34L);
-        assertThatThrownBy(() -> cgroup.addThread(99)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> cgroup.addCurrentThread()).isInstanceOf(UnsupportedOperationException.class);
         cgroup.killAll();
         assertThat(read("cgroup.kill")).isEqualTo("1");
         assertThatThrownBy(() -> cgroup.restrictDevices(DeviceRule.DEFAULT_ALLOWED))

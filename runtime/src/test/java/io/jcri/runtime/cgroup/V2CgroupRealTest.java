@@ -53,7 +53,7 @@ class V2CgroupRealTest {
         assertThat(RealProcesses.cgroupsOf(sleep.pid())).contains("0::/" + parent + "/ctr");
         assertThat(cgroup.pids()).containsExactly(sleep.pid());
         assertThat(cgroup.stats().cpuUsageNanos()).isGreaterThanOrEqualTo(0);
-        assertThatThrownBy(() -> cgroup.addThread(RealProcesses.threadId()))
+        assertThatThrownBy(() -> cgroup.addCurrentThread())
                 .isInstanceOf(UnsupportedOperationException.class);
 
         cgroup.killAll(); // cgroup.kill
