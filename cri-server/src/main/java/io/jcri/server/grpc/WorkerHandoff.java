@@ -24,7 +24,7 @@ import java.util.concurrent.Executor;
  */
 public final class WorkerHandoff implements ServerInterceptor {
     /** Bare method names whose non-verbose answer comes from in-memory state alone (no file, lock or process). */
-    static final Set<String> IN_MEMORY = Set.of("Version", "ListImages", "ImageStatus", "ListContainers",
+    static final Set<String> IN_MEMORY = Set.of("Version", "Status", "ListImages", "ImageStatus", "ListContainers",
             "ContainerStatus", "ListPodSandbox", "PodSandboxStatus");
 
     private final Executor workers;
