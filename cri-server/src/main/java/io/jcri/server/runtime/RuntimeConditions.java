@@ -52,8 +52,9 @@ public final class RuntimeConditions implements AutoCloseable {
         this.watched = List.copyOf(watched);
         this.period = period;
         this.watcher = openWatcher();
-        this.current = probeAll();
+        // watched before probing, so that no change falls between what the probe saw and the first event
         watch();
+        this.current = probeAll();
         thread = new Thread(this::loop, "jcri-status-watch");
         thread.setDaemon(true);
         thread.start();
@@ -121,8 +122,10 @@ public final class RuntimeConditions implements AutoCloseable {
                         key = watcher.poll();
                     }
                 }
-                refresh();
+                // (re-)register first: a file written into a dir that just appeared is then either seen by this
+                // refresh or reported by the new key (the other order lost it until the period)
                 watch();
+                refresh();
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 return;
             } catch (RuntimeException e) {
