@@ -29,6 +29,7 @@ import io.jcri.server.image.ImageStoreFactory;
 import io.jcri.server.metrics.CriStateCollector;
 import io.jcri.server.network.PodNetwork;
 import io.jcri.server.runtime.NetworkReadyProbe;
+import io.jcri.server.runtime.RuntimeConditions;
 import io.jcri.server.runtime.RuntimeConfigRpc;
 import io.jcri.server.runtime.RuntimeReadyProbe;
 import io.jcri.server.runtime.RuntimeRpcs;
@@ -62,12 +63,15 @@ import java.util.logging.Logger;
  */
 public final class CriServices implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CriServices.class.getName());
+    /** How often Status's conditions are re-checked when no CNI dir reported a change. */
+    private static final Duration CONDITIONS_PERIOD = Duration.ofSeconds(10);
 
     private final ImageService images;
     private final ContainerRuntime runtime;
     private final ContainerEventHub eventHub = new ContainerEventHub();
     private final List<BindableService> services;
     private final StreamingServer streaming;
+    private final RuntimeConditions conditions;
 
     /**
      * The launcher runs the daemon under jcri-subreaper and names its exit log in {@code JCRI_EXIT_LOG}; without
@@ -135,10 +139,13 @@ public final class CriServices implements AutoCloseable {
         RuntimeSettings settings = new RuntimeSettings(state);
         StopPodSandboxRpc stopSandbox = new StopPodSandboxRpc(sandboxes, containers, lifecycle, runtime, network,
                 events);
+        List<Path> cniDirs = new java.util.ArrayList<>(config.cni().binDirs());
+        cniDirs.add(0, config.cni().confDir());
+        conditions = new RuntimeConditions(List.of(new RuntimeReadyProbe(root, state), new NetworkReadyProbe(network)),
+                cniDirs, CONDITIONS_PERIOD);
         RuntimeRpcs rpcs = new RuntimeRpcs(
                 new VersionRpc(),
-                new StatusRpc(config, settings, List.of(new RuntimeReadyProbe(root, state),
-                        new NetworkReadyProbe(network)), network, runtime.kernelFeatures()),
+                new StatusRpc(config, settings, conditions, network, runtime.kernelFeatures()),
                 new RuntimeConfigRpc(config, settings),
                 new RunPodSandboxRpc(sandboxes, runtime, network, root.resolve("cri/sandbox-files"), events),
                 stopSandbox,
@@ -180,6 +187,7 @@ public final class CriServices implements AutoCloseable {
     /** Stops supervising; running containers keep running for the next daemon to recover. */
     @Override
     public void close() {
+        conditions.close();
         streaming.close();
         eventHub.close();
         try {

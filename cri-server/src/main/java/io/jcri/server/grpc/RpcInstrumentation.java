@@ -3,6 +3,7 @@ package io.jcri.server.grpc;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -10,6 +11,7 @@ import io.grpc.Status;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Histogram;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,6 +25,16 @@ public final class RpcInstrumentation implements ServerInterceptor {
 
     private final Counter requests;
     private final Histogram latency;
+    /**
+     * What a call of each method needs, resolved at its first call: grpc-java computes the bare name from the full
+     * one on every {@code getBareMethodName()}, and a Prometheus {@code labels(...)} lookup hashes a list per call.
+     * Keyed by the descriptor's identity (one instance per method of a service definition).
+     */
+    private final ConcurrentHashMap<MethodDescriptor<?, ?>, Meter> meters = new ConcurrentHashMap<>();
+
+    /** A method's name and its series for the calls that succeed (the others are looked up by code). */
+    private record Meter(String method, Histogram.Child latency, Counter.Child ok) {
+    }
 
     public RpcInstrumentation() {
         this(CollectorRegistry.defaultRegistry);
@@ -42,9 +54,10 @@ public final class RpcInstrumentation implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                         ServerCallHandler<Q, R> next) {
-        String method = call.getMethodDescriptor().getBareMethodName();
         long start = System.nanoTime();
-        ObservedCall<Q, R> observed = new ObservedCall<>(call, method, start);
+        Meter meter = meter(call.getMethodDescriptor());
+        String method = meter.method();
+        ObservedCall<Q, R> observed = new ObservedCall<>(call, meter, start);
         ServerCall.Listener<Q> delegate = next.startCall(observed, headers);
         return new SimpleForwardingServerCallListener<>(delegate) {
             private boolean refused;
@@ -80,14 +93,24 @@ public final class RpcInstrumentation implements ServerInterceptor {
         };
     }
 
+    private Meter meter(MethodDescriptor<?, ?> descriptor) {
+        Meter m = meters.get(descriptor);
+        if (m == null) {
+            String method = descriptor.getBareMethodName();
+            m = meters.computeIfAbsent(descriptor, d -> new Meter(method, latency.labels(method),
+                    requests.labels(method, Status.Code.OK.name())));
+        }
+        return m;
+    }
+
     private final class ObservedCall<Q, R> extends SimpleForwardingServerCall<Q, R> {
-        private final String method;
+        private final Meter meter;
         private final long start;
         private boolean closed;
 
-        ObservedCall(ServerCall<Q, R> delegate, String method, long start) {
+        ObservedCall(ServerCall<Q, R> delegate, Meter meter, long start) {
             super(delegate);
-            this.method = method;
+            this.meter = meter;
             this.start = start;
         }
 
@@ -106,8 +129,13 @@ public final class RpcInstrumentation implements ServerInterceptor {
             // handlers that answer through onError bypass guard(): their text gets the same bounds
             Status status = given.isOk() ? given : StatusMapping.bounded(given);
             double seconds = (System.nanoTime() - start) / 1e9;
-            requests.labels(method, status.getCode().name()).inc();
-            latency.labels(method).observe(seconds);
+            String method = meter.method();
+            if (status.isOk()) {
+                meter.ok().inc();
+            } else {
+                requests.labels(method, status.getCode().name()).inc();
+            }
+            meter.latency().observe(seconds);
             boolean quiet = status.isOk() || status.getCode() == Status.Code.UNIMPLEMENTED
                     || status.getCode() == Status.Code.CANCELLED;
             Level level = quiet ? Level.FINE : Level.WARNING;

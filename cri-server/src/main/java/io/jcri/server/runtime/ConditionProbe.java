@@ -2,7 +2,8 @@ package io.jcri.server.runtime;
 
 import io.jcri.cri.v1.RuntimeCondition;
 
-/** Produces one {@code RuntimeCondition} of {@code Status}, telling the truth at the time of the call. */
+/** Produces one {@code RuntimeCondition} of {@code Status}, telling the truth at the time of the probe
+ * (run by {@link RuntimeConditions} on a change and periodically, never on the event loop). */
 @FunctionalInterface
 public interface ConditionProbe {
     RuntimeCondition probe();

@@ -44,7 +44,7 @@ public final class RuntimeReadyProbe implements ConditionProbe {
     /**
      * Whether mountinfo lists a filesystem of type cgroup or cgroup2: the type is the first word after the
      * " - " separator of a line. Scanned as bytes (mountinfo is ASCII up to the separator's type field), as it is
-     * read on every Status call.
+     * read on every re-check of the conditions.
      */
     private boolean cgroupMounted() {
         byte[] info;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import io.jcri.cri.v1.RuntimeCondition;
 import io.jcri.cri.v1.RuntimeFeatures;
 import io.jcri.cri.v1.RuntimeHandler;
 import io.jcri.cri.v1.RuntimeHandlerFeatures;
@@ -27,6 +28,11 @@ import java.util.Map;
  * ("OK" or why no pod can get a network: what operators read when NetworkReady is false), and jcri's own
  * {@code kernelFeatures}: the kernel release and, for each kernel feature jcri uses where it exists, whether
  * this kernel has it (each missing one has a fallback, see {@link KernelFeature}).
+ *
+ * <p>The conditions come from memory ({@link RuntimeConditions}, kept current by a watcher, as containerd's CNI
+ * conf syncer does), so the plain Status kubelet sends every few seconds reads no file and is answered on the event
+ * loop; its answer is built once per change of the conditions. A verbose Status (it reads files and renders JSON,
+ * on the worker pool) probes the conditions afresh.
  */
 public final class StatusRpc {
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -34,34 +40,48 @@ public final class StatusRpc {
 
     private final JcriConfig config;
     private final RuntimeSettings settings;
-    private final List<ConditionProbe> probes;
+    private final RuntimeConditions conditions;
     private final PodNetwork network;
     private final KernelFeatures kernel;
+    /** The plain answer and the conditions it was built from. */
+    private volatile Plain plain;
 
-    public StatusRpc(JcriConfig config, RuntimeSettings settings, List<ConditionProbe> probes, PodNetwork network,
+    private record Plain(List<RuntimeCondition> conditions, StatusResponse response) {
+    }
+
+    public StatusRpc(JcriConfig config, RuntimeSettings settings, RuntimeConditions conditions, PodNetwork network,
             KernelFeatures kernel) {
         this.kernel = kernel;
         this.config = config;
         this.settings = settings;
-        this.probes = List.copyOf(probes);
+        this.conditions = conditions;
         this.network = network;
     }
 
     public StatusResponse status(StatusRequest request) {
-        RuntimeStatus.Builder status = RuntimeStatus.newBuilder();
-        probes.forEach(p -> status.addConditions(p.probe()));
-        StatusResponse.Builder response = StatusResponse.newBuilder()
-                .setStatus(status)
+        if (request.getVerbose()) {
+            StatusResponse.Builder response = response(conditions.refresh());
+            response.putAllInfo(verboseInfo());
+            return response.build();
+        }
+        List<RuntimeCondition> now = conditions.current();
+        Plain p = plain;
+        if (p == null || p.conditions() != now) {
+            p = new Plain(now, response(now).build());
+            plain = p;
+        }
+        return p.response();
+    }
+
+    private StatusResponse.Builder response(List<RuntimeCondition> now) {
+        return StatusResponse.newBuilder()
+                .setStatus(RuntimeStatus.newBuilder().addAllConditions(now))
                 // recursive read-only mounts: mount_setattr(AT_RECURSIVE) (kernel 5.12+), offered only where the
                 // kernel has it, as containerd does (kubelet then refuses such pods itself); no user namespaces yet
                 .addRuntimeHandlers(RuntimeHandler.newBuilder().setName("")
                         .setFeatures(RuntimeHandlerFeatures.newBuilder()
                                 .setRecursiveReadOnlyMounts(kernel.has(KernelFeature.MOUNT_SETATTR))))
                 .setFeatures(RuntimeFeatures.getDefaultInstance());
-        if (request.getVerbose()) {
-            response.putAllInfo(verboseInfo());
-        }
-        return response.build();
     }
 
     private Map<String, String> verboseInfo() {

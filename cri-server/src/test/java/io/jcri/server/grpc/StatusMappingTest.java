@@ -80,4 +80,23 @@ class StatusMappingTest {
         RequestChecks.check("RunPodSandbox", RunPodSandboxRequest.newBuilder().setConfig(io.jcri.cri.v1
                 .PodSandboxConfig.newBuilder().putLabels("app", "ünïcode")).build());
     }
+
+    @Test
+    void theCheapReadsWithoutEnumFieldsAreCheckedAsThoroughly() {
+        // ContainerStatusRequest and ImageStatusRequest have no enum field: their encoding is scanned for a zero byte
+        assertThatThrownBy(() -> RequestChecks.check("ContainerStatus", io.jcri.cri.v1.ContainerStatusRequest
+                .newBuilder().setContainerId("abc\0").setVerbose(true).build()))
+                .isInstanceOf(CriException.class).hasMessageContaining("container_id").hasMessageContaining("NUL");
+        assertThatThrownBy(() -> RequestChecks.check("ImageStatus", io.jcri.cri.v1.ImageStatusRequest.newBuilder()
+                .setImage(io.jcri.cri.v1.ImageSpec.newBuilder().setImage("busybox").putAnnotations("k\0", "v"))
+                .build())).isInstanceOf(CriException.class).hasMessageContaining("image.annotations");
+        RequestChecks.check("ContainerStatus", io.jcri.cri.v1.ContainerStatusRequest.newBuilder()
+                .setContainerId("a".repeat(64)).setVerbose(true).build());
+        // zero bytes that are no NUL (an empty map value's length) send the request to the walk, which passes it
+        RequestChecks.check("ImageStatus", io.jcri.cri.v1.ImageStatusRequest.newBuilder()
+                .setImage(io.jcri.cri.v1.ImageSpec.newBuilder().setImage("busybox").putAnnotations("k", "")).build());
+        // a request too large to scan is walked
+        assertThatThrownBy(() -> RequestChecks.check("ContainerStatus", io.jcri.cri.v1.ContainerStatusRequest
+                .newBuilder().setContainerId("x".repeat(5000) + "\0").build())).hasMessageContaining("container_id");
+    }
 }
