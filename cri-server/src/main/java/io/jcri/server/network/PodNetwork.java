@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jcri.runtime.CrashPoints;
+import io.jcri.runtime.pod.PodLoopback;
 import io.jcri.server.metrics.CniMetrics;
 import io.prometheus.client.Histogram;
 import java.nio.file.Path;
@@ -19,8 +20,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Pod networking through CNI: ADD when a sandbox runs (loopback first, then the pod network on {@code eth0}),
- * DEL when it stops, CHECK on request. Results are cached on disk, so DEL works after a daemon restart.
+ * Pod networking through CNI: ADD when a sandbox runs ({@code lo} up in-process first, then the pod network on
+ * {@code eth0}), DEL when it stops, CHECK on request. Results are cached on disk, so DEL works after a daemon restart.
  */
 public final class PodNetwork {
     static final String POD_INTERFACE = "eth0";
@@ -39,7 +40,7 @@ public final class PodNetwork {
         this.exec = new CniPluginExec(pluginTimeout);
     }
 
-    /** Ready when a valid network config exists and every plugin it names (and loopback) is installed. */
+    /** Ready when a valid network config exists and every plugin it names is installed. */
     public Readiness readiness() {
         CniConfigLoader.Loaded loaded = CniConfigLoader.load(confDir);
         if (loaded.network().isEmpty()) {
@@ -59,10 +60,9 @@ public final class PodNetwork {
         return new Readiness(true, "network \"" + network.name() + "\" from " + network.source());
     }
 
+    /** The pod network's plugins; not loopback, which jcri does not exec (lo is brought up in-process). */
     private static List<String> requiredPlugins(CniNetworkConfig network) {
-        List<String> types = new ArrayList<>(network.pluginTypes());
-        types.add("loopback");
-        return types;
+        return network.pluginTypes();
     }
 
     /** Runs ADD for loopback and the pod network; on failure undoes what was done and throws. */
@@ -81,12 +81,8 @@ public final class PodNetwork {
         CrashPoints.reach(CrashPoints.SANDBOX_CNI_CACHED);
         int[] pluginsRun = {0};
         try {
-            ObjectNode lo = runChain(loopback(), "ADD", env(request.sandboxId(), request.netns(), "lo",
-                    request.cniArgs()), null, JSON.createObjectNode(), new int[1]);
-            if (lo != null) {
-                entry.set("loopbackResult", lo);
-            }
-            CrashPoints.reach(CrashPoints.SANDBOX_CNI_LOOPBACK);
+            entry.set("loopbackResult", loopbackUp(request.netns()));
+            CrashPoints.reach(CrashPoints.SANDBOX_LOOPBACK_UP);
             ObjectNode result = runChain(conflist, "ADD", env(request.sandboxId(), request.netns(), POD_INTERFACE,
                     request.cniArgs()), null, runtimeConfig, pluginsRun);
             if (result == null) {
@@ -127,13 +123,9 @@ public final class PodNetwork {
         JsonNode result = entry.get("result");
         ObjectNode runtimeConfig = entry.has("runtimeConfig") ? (ObjectNode) entry.get("runtimeConfig")
                 : JSON.createObjectNode();
+        // no DEL for loopback: it holds nothing outside the netns, which goes when the sandbox's pins do (CRI-O
+        // runs none either; containerd's go-cni execs the loopback plugin's DEL, a no-op for it)
         runChainReverse(conflist, "DEL", env(sandboxId, netns, POD_INTERFACE, args), result, runtimeConfig);
-        try {
-            runChainReverse(loopback(), "DEL", env(sandboxId, netns, "lo", args), null, JSON.createObjectNode());
-        } catch (CniException e) {
-            // loopback DEL is a no-op in practice; a missing netns must not keep the pod network from going
-            LOG.log(Level.FINE, "loopback DEL of " + sandboxId + " failed: " + e.getMessage());
-        }
         cache.remove(sandboxId);
     }
 
@@ -180,6 +172,31 @@ public final class PodNetwork {
             results.add(e.get("result"));
             return CniInfo.result(results);
         });
+    }
+
+    /**
+     * lo up in the pod's netns, in-process (see {@link PodLoopback} for why not the loopback plugin), and the ADD
+     * result the loopback plugin would have printed, for {@code cniResult}.
+     */
+    private static ObjectNode loopbackUp(Path netns) {
+        List<String> addresses;
+        try {
+            addresses = PodLoopback.up(netns);
+        } catch (RuntimeException e) {
+            throw new CniException("cannot bring lo up in " + netns + ": " + e.getMessage(), e);
+        }
+        ObjectNode r = JSON.createObjectNode();
+        r.put("cniVersion", "1.0.0");
+        ObjectNode lo = r.putArray("interfaces").addObject();
+        lo.put("name", "lo");
+        lo.put("mac", "00:00:00:00:00:00");
+        lo.put("sandbox", netns.toString());
+        ArrayNode ips = r.putArray("ips");
+        for (String address : addresses) {
+            ips.addObject().put("interface", 0).put("address", address);
+        }
+        r.putObject("dns");
+        return r;
     }
 
     /** Runs the plugins in order; {@code ran[0]} counts those that were started (they may hold something). */
