@@ -69,6 +69,16 @@ class PodLoopbackTest {
     }
 
     @Test
+    void warmUpLeavesTheCallersNamespaceAndTheHostsLoAsTheyWere() throws Exception {
+        String before = java.nio.file.Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
+        String hostLo = run("ip", "addr", "show", "lo");
+        PodLoopback.warmUp();
+        assertThat(java.nio.file.Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString())
+                .isEqualTo(before);
+        assertThat(run("ip", "addr", "show", "lo")).isEqualTo(hostLo);
+    }
+
+    @Test
     void canonicalIpv6Text() {
         assertThat(Ipv6Text.of("00000000000000000000000000000001")).isEqualTo("::1");
         assertThat(Ipv6Text.of("fe800000000000000000000000000001")).isEqualTo("fe80::1");
