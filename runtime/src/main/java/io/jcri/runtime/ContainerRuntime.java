@@ -98,6 +98,7 @@ public final class ContainerRuntime implements AutoCloseable {
         this.options = options;
         Native.init();
         Preloader.preload();
+        io.jcri.runtime.pod.PodLoopback.warmUp();
         // probed on this (an ordinary) thread before any launch: launch threads only read the answers
         KernelFeatures probed = KernelFeatures.probe();
         kernel = options.kernelFeatures() != null ? options.kernelFeatures() : probed;

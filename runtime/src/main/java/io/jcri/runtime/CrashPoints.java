@@ -22,7 +22,7 @@ public final class CrashPoints {
     public static final String SANDBOX_INIT_CGROUP = "sandbox.pod-init-cgroup-made";
     public static final String SANDBOX_INIT_STARTED = "sandbox.pod-init-started";
     public static final String SANDBOX_CNI_CACHED = "sandbox.cni-cached";
-    public static final String SANDBOX_CNI_LOOPBACK = "sandbox.cni-loopback-added";
+    public static final String SANDBOX_LOOPBACK_UP = "sandbox.loopback-up";
     public static final String SANDBOX_CNI_ADDED = "sandbox.cni-added";
     public static final String SANDBOX_NETWORK = "sandbox.network-attached";
     public static final String SANDBOX_RECORD = "sandbox.record-written";
@@ -38,7 +38,7 @@ public final class CrashPoints {
 
     /** The RunPodSandbox and CreateContainer points, reached on every host (CrashAtEachStepE2eTest runs each). */
     public static final List<String> ALL = List.of(SANDBOX_FILES, SANDBOX_NS_DIR, SANDBOX_NETNS, SANDBOX_NAMESPACES,
-            SANDBOX_INIT_CGROUP, SANDBOX_INIT_STARTED, SANDBOX_CNI_CACHED, SANDBOX_CNI_LOOPBACK, SANDBOX_CNI_ADDED,
+            SANDBOX_INIT_CGROUP, SANDBOX_INIT_STARTED, SANDBOX_CNI_CACHED, SANDBOX_LOOPBACK_UP, SANDBOX_CNI_ADDED,
             SANDBOX_NETWORK, SANDBOX_RECORD, CONTAINER_DIRS, CONTAINER_CGROUP, CONTAINER_CGROUP_SET,
             CONTAINER_RUNTIME_RECORD, CONTAINER_RECORD);
 

@@ -24,6 +24,9 @@ public final class ContainerMetrics {
     /** Sum and count per phase of RunPodSandbox. */
     public static final Summary SANDBOX_RUN_PHASES = Summary.build("jcri_sandbox_run_phase_seconds",
             "Time RunPodSandbox spends in each of its phases").labelNames("phase").register();
+    /** Sum and count per phase of StopPodSandbox. */
+    public static final Summary SANDBOX_STOP_PHASES = Summary.build("jcri_sandbox_stop_phase_seconds",
+            "Time StopPodSandbox spends in each of its phases").labelNames("phase").register();
 
     private ContainerMetrics() {
     }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jcri.runtime.CrashPoints;
+import io.jcri.runtime.Phases;
+import io.jcri.runtime.pod.PodLoopback;
 import io.jcri.server.metrics.CniMetrics;
 import io.prometheus.client.Histogram;
 import java.nio.file.Path;
@@ -14,13 +16,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Pod networking through CNI: ADD when a sandbox runs (loopback first, then the pod network on {@code eth0}),
- * DEL when it stops, CHECK on request. Results are cached on disk, so DEL works after a daemon restart.
+ * Pod networking through CNI: ADD when a sandbox runs ({@code lo} up in-process first, then the pod network on
+ * {@code eth0}), DEL when it stops, CHECK on request. Results are cached on disk, so DEL works after a daemon restart.
  */
 public final class PodNetwork {
     static final String POD_INTERFACE = "eth0";
@@ -31,6 +35,8 @@ public final class PodNetwork {
     private final CniPluginLocator locator;
     private final CniResultCache cache;
     private final CniPluginExec exec;
+    /** The fsyncs of attach's cache writes not yet awaited, by sandbox. */
+    private final Map<String, CompletableFuture<Void>> unsynced = new ConcurrentHashMap<>();
 
     public PodNetwork(Path confDir, List<Path> binDirs, Path cacheDir, Duration pluginTimeout) {
         this.confDir = confDir;
@@ -39,7 +45,7 @@ public final class PodNetwork {
         this.exec = new CniPluginExec(pluginTimeout);
     }
 
-    /** Ready when a valid network config exists and every plugin it names (and loopback) is installed. */
+    /** Ready when a valid network config exists and every plugin it names is installed. */
     public Readiness readiness() {
         CniConfigLoader.Loaded loaded = CniConfigLoader.load(confDir);
         if (loaded.network().isEmpty()) {
@@ -59,14 +65,21 @@ public final class PodNetwork {
         return new Readiness(true, "network \"" + network.name() + "\" from " + network.source());
     }
 
+    /** The pod network's plugins; not loopback, which jcri does not exec (lo is brought up in-process). */
     private static List<String> requiredPlugins(CniNetworkConfig network) {
-        List<String> types = new ArrayList<>(network.pluginTypes());
-        types.add("loopback");
-        return types;
+        return network.pluginTypes();
     }
 
     /** Runs ADD for loopback and the pod network; on failure undoes what was done and throws. */
     public CniResult attach(PodNetworkRequest request) {
+        return attach(request, Phases.NONE);
+    }
+
+    /**
+     * As {@link #attach(PodNetworkRequest)}, marking in {@code phases} the cache writes, lo and each plugin of the
+     * pod network ({@code network.<type>}): how much of RunPodSandbox is the plugins' own time.
+     */
+    public CniResult attach(PodNetworkRequest request, Phases phases) {
         CniNetworkConfig network = CniConfigLoader.load(confDir).network().orElseThrow(() ->
                 new CniException("no usable CNI network config in " + confDir));
         ObjectNode conflist = conflist(network);
@@ -76,25 +89,27 @@ public final class PodNetwork {
         entry.put("netns", request.netns().toString());
         entry.put("args", request.cniArgs());
         entry.set("runtimeConfig", runtimeConfig);
-        // cache before ADD: if the daemon dies half-way, DEL still knows what to undo
-        cache.put(request.sandboxId(), entry);
+        // cache before ADD: if the daemon dies half-way, DEL still knows what to undo. Its fsync runs beside the
+        // plugins (only a power loss in those few ms could lose it: with the netns, veth and iptables rules, all
+        // but host-local's lease, which containerd's cache, written after ADD and never fsynced, leaves too)
+        CompletableFuture<Void> cachedSynced = cache.putSyncLater(request.sandboxId(), entry);
+        phases.mark("network.cache");
         CrashPoints.reach(CrashPoints.SANDBOX_CNI_CACHED);
         int[] pluginsRun = {0};
         try {
-            ObjectNode lo = runChain(loopback(), "ADD", env(request.sandboxId(), request.netns(), "lo",
-                    request.cniArgs()), null, JSON.createObjectNode(), new int[1]);
-            if (lo != null) {
-                entry.set("loopbackResult", lo);
-            }
-            CrashPoints.reach(CrashPoints.SANDBOX_CNI_LOOPBACK);
+            entry.set("loopbackResult", loopbackUp(request.netns()));
+            phases.mark("network.lo");
+            CrashPoints.reach(CrashPoints.SANDBOX_LOOPBACK_UP);
             ObjectNode result = runChain(conflist, "ADD", env(request.sandboxId(), request.netns(), POD_INTERFACE,
-                    request.cniArgs()), null, runtimeConfig, pluginsRun);
+                    request.cniArgs()), null, runtimeConfig, pluginsRun, phases);
             if (result == null) {
                 throw new CniException("CNI network \"" + network.name() + "\" returned no result for ADD");
             }
             CrashPoints.reach(CrashPoints.SANDBOX_CNI_ADDED);
             entry.set("result", result);
-            cache.put(request.sandboxId(), entry);
+            CompletableFuture<Void> resultSynced = cache.putSyncLater(request.sandboxId(), entry);
+            unsynced.put(request.sandboxId(), CompletableFuture.allOf(cachedSynced, resultSynced));
+            phases.mark("network.result-cached");
             return new CniResult(result);
         } catch (RuntimeException e) {
             if (pluginsRun[0] == 0) {
@@ -114,8 +129,31 @@ public final class PodNetwork {
         }
     }
 
+    /**
+     * Waits until the cache entry of the sandbox's {@link #attach} is on the disk (its fsync overlaps the plugins
+     * and the caller's own record write); RunPodSandbox calls it before it answers.
+     */
+    public void awaitCached(String sandboxId) {
+        CompletableFuture<Void> pending = unsynced.remove(sandboxId);
+        if (pending == null) {
+            return;
+        }
+        try {
+            pending.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw new CniException("the CNI cache entry of " + sandboxId + " is not on the disk: "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
+    }
+
     /** Runs DEL (in reverse plugin order, with the cached result) and forgets the sandbox; idempotent. */
     public void detach(String sandboxId) {
+        detach(sandboxId, Phases.NONE);
+    }
+
+    /** As {@link #detach(String)}, marking each plugin's DEL ({@code network.<type>}) in {@code phases}. */
+    public void detach(String sandboxId, Phases phases) {
+        unsynced.remove(sandboxId); // nothing left to make durable once DEL has run (a failed ADD's undo too)
         Optional<ObjectNode> cached = cache.get(sandboxId);
         if (cached.isEmpty()) {
             return;
@@ -127,13 +165,9 @@ public final class PodNetwork {
         JsonNode result = entry.get("result");
         ObjectNode runtimeConfig = entry.has("runtimeConfig") ? (ObjectNode) entry.get("runtimeConfig")
                 : JSON.createObjectNode();
-        runChainReverse(conflist, "DEL", env(sandboxId, netns, POD_INTERFACE, args), result, runtimeConfig);
-        try {
-            runChainReverse(loopback(), "DEL", env(sandboxId, netns, "lo", args), null, JSON.createObjectNode());
-        } catch (CniException e) {
-            // loopback DEL is a no-op in practice; a missing netns must not keep the pod network from going
-            LOG.log(Level.FINE, "loopback DEL of " + sandboxId + " failed: " + e.getMessage());
-        }
+        // no DEL for loopback: it holds nothing outside the netns, which goes when the sandbox's pins do (CRI-O
+        // runs none either; containerd's go-cni execs the loopback plugin's DEL, a no-op for it)
+        runChainReverse(conflist, "DEL", env(sandboxId, netns, POD_INTERFACE, args), result, runtimeConfig, phases);
         cache.remove(sandboxId);
     }
 
@@ -144,7 +178,7 @@ public final class PodNetwork {
         ObjectNode conflist = (ObjectNode) entry.get("config");
         Path netns = Path.of(entry.path("netns").asText());
         runChain(conflist, "CHECK", env(sandboxId, netns, POD_INTERFACE, entry.path("args").asText()),
-                entry.get("result"), (ObjectNode) entry.get("runtimeConfig"), new int[1]);
+                entry.get("result"), (ObjectNode) entry.get("runtimeConfig"), new int[1], Phases.NONE);
     }
 
     /** The sandboxes that have a cache entry, i.e. whose ADD started and whose DEL has not finished. */
@@ -182,10 +216,35 @@ public final class PodNetwork {
         });
     }
 
+    /**
+     * lo up in the pod's netns, in-process (see {@link PodLoopback} for why not the loopback plugin), and the ADD
+     * result the loopback plugin would have printed, for {@code cniResult}.
+     */
+    private static ObjectNode loopbackUp(Path netns) {
+        List<String> addresses;
+        try {
+            addresses = PodLoopback.up(netns);
+        } catch (RuntimeException e) {
+            throw new CniException("cannot bring lo up in " + netns + ": " + e.getMessage(), e);
+        }
+        ObjectNode r = JSON.createObjectNode();
+        r.put("cniVersion", "1.0.0");
+        ObjectNode lo = r.putArray("interfaces").addObject();
+        lo.put("name", "lo");
+        lo.put("mac", "00:00:00:00:00:00");
+        lo.put("sandbox", netns.toString());
+        ArrayNode ips = r.putArray("ips");
+        for (String address : addresses) {
+            ips.addObject().put("interface", 0).put("address", address);
+        }
+        r.putObject("dns");
+        return r;
+    }
+
     /** Runs the plugins in order; {@code ran[0]} counts those that were started (they may hold something). */
     private ObjectNode runChain(ObjectNode conflist, String command, Map<String, String> env, JsonNode prevResult,
-                                ObjectNode runtimeConfig, int[] ran) {
-        return timed(command, () -> runChainUntimed(conflist, command, env, prevResult, runtimeConfig, ran));
+                                ObjectNode runtimeConfig, int[] ran, Phases phases) {
+        return timed(command, () -> runChainUntimed(conflist, command, env, prevResult, runtimeConfig, ran, phases));
     }
 
     /** Runs one CNI operation, observing its latency and counting its failure. */
@@ -202,11 +261,13 @@ public final class PodNetwork {
     }
 
     private ObjectNode runChainUntimed(ObjectNode conflist, String command, Map<String, String> env,
-                                       JsonNode prevResult, ObjectNode runtimeConfig, int[] ran) {
+                                       JsonNode prevResult, ObjectNode runtimeConfig, int[] ran, Phases phases) {
         JsonNode prev = prevResult;
         for (JsonNode plugin : conflist.get("plugins")) {
-            ObjectNode out = exec.run(locator.require(plugin.path("type").asText()), command, env,
+            String type = plugin.path("type").asText();
+            ObjectNode out = exec.run(locator.require(type), command, env,
                     pluginInput(conflist, (ObjectNode) plugin, prev, runtimeConfig), () -> ran[0]++);
+            phases.mark("network." + type);
             if (command.equals("ADD")) {
                 prev = out;
             }
@@ -215,23 +276,25 @@ public final class PodNetwork {
     }
 
     private void runChainReverse(ObjectNode conflist, String command, Map<String, String> env, JsonNode prevResult,
-                                 ObjectNode runtimeConfig) {
+                                 ObjectNode runtimeConfig, Phases phases) {
         timed(command, () -> {
-            runChainReverseUntimed(conflist, command, env, prevResult, runtimeConfig);
+            runChainReverseUntimed(conflist, command, env, prevResult, runtimeConfig, phases);
             return null;
         });
     }
 
     private void runChainReverseUntimed(ObjectNode conflist, String command, Map<String, String> env,
-                                        JsonNode prevResult, ObjectNode runtimeConfig) {
+                                        JsonNode prevResult, ObjectNode runtimeConfig, Phases phases) {
         List<JsonNode> plugins = new ArrayList<>();
         conflist.get("plugins").forEach(plugins::add);
         CniException first = null;
         for (int i = plugins.size() - 1; i >= 0; i--) {
             ObjectNode plugin = (ObjectNode) plugins.get(i);
+            String type = plugin.path("type").asText();
             try {
-                exec.run(locator.require(plugin.path("type").asText()), command, env,
+                exec.run(locator.require(type), command, env,
                         pluginInput(conflist, plugin, prevResult, runtimeConfig), () -> { });
+                phases.mark("network." + type);
             } catch (CniException e) {
                 // keep going: every plugin gets its chance to release what it holds
                 if (first == null) {

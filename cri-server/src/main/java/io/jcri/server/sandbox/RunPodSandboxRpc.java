@@ -93,13 +93,19 @@ public final class RunPodSandboxRpc {
             if (!hostNetwork) {
                 var meta = config.getMetadata();
                 CniResult result = network.attach(new PodNetworkRequest(id, namespaces.net(), meta.getName(),
-                        meta.getNamespace(), meta.getUid(), portMappings(config)));
+                        meta.getNamespace(), meta.getUid(), portMappings(config)), phases);
                 undo.push(() -> network.detach(id));
                 ips = result.ips();
                 phases.mark("network");
                 CrashPoints.reach(CrashPoints.SANDBOX_NETWORK);
             }
             sandboxes.add(sandbox, SandboxState.READY, ips);
+            undo.push(() -> sandboxes.remove(sandbox));
+            if (!hostNetwork) {
+                // the CNI cache's fsync ran beside the plugins and this record's own: both on the disk before
+                // the client gets the id
+                network.awaitCached(id);
+            }
             CrashPoints.reach(CrashPoints.SANDBOX_RECORD);
             undo.commit();
             phases.mark("record");

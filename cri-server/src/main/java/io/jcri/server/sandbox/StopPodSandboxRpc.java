@@ -5,14 +5,19 @@ import io.jcri.cri.v1.StopPodSandboxResponse;
 import io.jcri.runtime.ContainerRuntime;
 import io.jcri.server.container.ContainerLifecycle;
 import io.jcri.cri.v1.ContainerEventType;
+import io.jcri.runtime.Phases;
 import io.jcri.server.events.ContainerEvents;
+import io.jcri.server.metrics.ContainerMetrics;
 import io.jcri.server.network.PodNetwork;
 import io.jcri.server.store.Container;
 import io.jcri.server.store.ContainerStore;
 import io.jcri.server.store.Sandbox;
 import io.jcri.server.store.SandboxState;
 import io.jcri.server.store.SandboxStore;
+import io.jcri.server.store.DiskWrites;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.List;
 import java.util.logging.Logger;
 
@@ -51,17 +56,47 @@ public final class StopPodSandboxRpc {
     }
 
     void stop(Sandbox sandbox) {
+        Phases phases = new Phases();
         synchronized (sandbox) {
+            phases.mark("lock");
             for (Container c : containers.inSandbox(sandbox.id())) {
                 lifecycle.stop(c, Duration.ZERO);
             }
-            network.detach(sandbox.id());
-            runtime.removePodNamespaces(sandbox.id());
-            if (sandbox.state() != SandboxState.NOTREADY) {
-                sandboxes.update(sandbox, SandboxState.NOTREADY, sandbox.ips());
+            phases.mark("containers");
+            // NOTREADY is written beside the CNI DEL instead of after it (its fsync, ~4 ms, off the RPC's path), as
+            // containerd's sandbox is NOTREADY once its pause container is gone, before the network's teardown. A
+            // DEL that fails keeps its cache entry: the next StopPodSandbox or RemovePodSandbox runs it again.
+            boolean stopping = sandbox.state() != SandboxState.NOTREADY;
+            CompletableFuture<Void> record = stopping
+                    ? DiskWrites.run(() -> sandboxes.update(sandbox, SandboxState.NOTREADY, sandbox.ips()))
+                    : CompletableFuture.completedFuture(null);
+            try {
+                network.detach(sandbox.id(), phases);
+                phases.mark("network");
+                runtime.removePodNamespaces(sandbox.id());
+                phases.mark("namespaces");
+            } finally {
+                // even when the teardown failed: no write of this call may still run when the next one starts
+                awaitRecord(record);
+            }
+            if (stopping) {
+                phases.mark("record");
                 LOG.info("sandbox " + sandbox.id() + " stopped");
                 events.sandbox(sandbox, ContainerEventType.CONTAINER_STOPPED_EVENT);
+                phases.mark("events");
             }
+        }
+        ContainerMetrics.observe(ContainerMetrics.SANDBOX_STOP_PHASES, phases);
+        if (LOG.isLoggable(java.util.logging.Level.FINE)) {
+            LOG.fine("stopped sandbox " + sandbox.id() + ": " + phases.summary());
+        }
+    }
+
+    private static void awaitRecord(CompletableFuture<Void> record) {
+        try {
+            record.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 

@@ -35,6 +35,28 @@ public final class PrivateFiles {
 
     /** Writes {@code file} atomically (0600 temp file, fsync, rename over the old one). */
     public static void write(Path file, byte[] content) throws IOException {
+        write(file, content, true);
+    }
+
+    /**
+     * Writes {@code file} atomically as {@link #write} does, but leaves its fsync to {@link #sync}: the new content
+     * is what every reader (a restarted daemon included: the page cache outlives a killed process) sees at once,
+     * and is on the disk once {@code sync} returns.
+     */
+    public static void writeUnsynced(Path file, byte[] content) throws IOException {
+        write(file, content, false);
+    }
+
+    /** fsyncs {@code file}; a file that is gone (deleted since) has nothing left to make durable. */
+    public static void sync(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // removed (DEL done, or an undone ADD) before its sync ran
+        }
+    }
+
+    private static void write(Path file, byte[] content, boolean sync) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         try (FileChannel ch = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE_NEW,
@@ -43,7 +65,9 @@ public final class PrivateFiles {
             while (b.hasRemaining()) {
                 ch.write(b);
             }
-            ch.force(true);
+            if (sync) {
+                ch.force(true);
+            }
         } catch (FileAlreadyExistsException e) {
             throw new IOException("a concurrent writer holds " + tmp, e);
         }

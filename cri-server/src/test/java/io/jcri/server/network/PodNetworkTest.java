@@ -123,6 +123,13 @@ class PodNetworkTest {
                 .contains(podIp + "/24");
         assertThat(HostCommands.run("ip", "netns", "exec", netnsName, "ip", "link", "show", "lo"))
                 .contains("UP");
+        // lo as the loopback plugin leaves it (PodLoopbackTest compares with the plugin itself), and reported so
+        assertThat(HostCommands.run("ip", "-n", netnsName, "addr", "show", "lo")).contains("inet 127.0.0.1/8");
+        com.fasterxml.jackson.databind.JsonNode info = new com.fasterxml.jackson.databind.ObjectMapper()
+                .valueToTree(network().resultInfo("sb" + tag).orElseThrow());
+        assertThat(info.at("/Interfaces/lo/IPConfigs/0/IP").asText()).isEqualTo("127.0.0.1");
+        assertThat(info.at("/Interfaces/lo/Mac").asText()).isEqualTo("00:00:00:00:00:00");
+        assertThat(info.at("/Interfaces/lo/Sandbox").asText()).isEqualTo(netns.toString());
 
         Path www = Files.createDirectories(dir.resolve("www"));
         Files.writeString(www.resolve("index.html"), "hello from " + tag);

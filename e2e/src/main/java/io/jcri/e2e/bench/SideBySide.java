@@ -220,7 +220,7 @@ final class SideBySide {
             outcome.put("12", RpcFloor.passed(results));
         }
         if (o.scenarios().contains(1)) {
-            scenario("1", "RunPodSandbox+Stop+Remove (CNI)", this::podLifecycle, o.runs());
+            withPhases("1", () -> scenario("1", "RunPodSandbox+Stop+Remove (CNI)", this::podLifecycle, o.runs()));
         }
         if (o.scenarios().contains(2) || o.scenarios().contains(7)) {
             Map<String, Pods.Pod> home = new LinkedHashMap<>();
@@ -420,8 +420,9 @@ final class SideBySide {
 
     /**
      * Runs a scenario between two scrapes of jcri's metrics and records the daemon's own mean time per phase of
-     * StartContainer and RunPodSandbox over it (warm-up rounds included) as rows {@code <id>.start.<phase>} and
-     * {@code <id>.sandbox.<phase>}: where the time inside the RPC went.
+     * StartContainer, RunPodSandbox and StopPodSandbox over it (warm-up rounds included) as rows
+     * {@code <id>.start.<phase>}, {@code <id>.sandbox.<phase>} and {@code <id>.stop.<phase>}: where the time inside
+     * the RPC went.
      */
     private void withPhases(String id, Runnable scenario) {
         JcriTarget jcri = targets.stream().filter(t -> t instanceof JcriTarget).map(t -> (JcriTarget) t).findFirst()
@@ -442,6 +443,9 @@ final class SideBySide {
             io.jcri.e2e.harness.PrometheusScrape after = jcri.metrics();
             PhaseMeans.between(before, after, "jcri_sandbox_run_phase_seconds").forEach((phase, ms) ->
                     results.add(id + ".sandbox." + phase, "  jcri RunPodSandbox phase " + phase
+                            + " (daemon-side mean)", "ms", jcri.name(), ms));
+            PhaseMeans.between(before, after, "jcri_sandbox_stop_phase_seconds").forEach((phase, ms) ->
+                    results.add(id + ".stop." + phase, "  jcri StopPodSandbox phase " + phase
                             + " (daemon-side mean)", "ms", jcri.name(), ms));
             PhaseMeans.between(before, after, "jcri_container_start_phase_seconds").forEach((phase, ms) ->
                     results.add(id + ".start." + phase, "  jcri StartContainer phase " + phase

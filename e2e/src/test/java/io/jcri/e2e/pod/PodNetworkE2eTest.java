@@ -69,6 +69,35 @@ class PodNetworkE2eTest extends PodE2eBase {
         }
     }
 
+    /**
+     * lo of a pod, brought up by jcri in-process (not by the loopback plugin, see PodLoopback), as containerd's
+     * loopback plugin leaves it: UP, 127.0.0.1/8 and ::1/128, looked at from the host in the pod's netns.
+     */
+    @Test
+    void aPodsLoopbackIsUpWithItsAddressesSeenFromTheHost() throws Exception {
+        PodSandboxConfig podConfig = fx.pod("lo").build();
+        String podId = c.runPod(podConfig);
+        try {
+            long pid = c.pid(c.run(podId, podConfig, fx.container("s", "sleep", "3600")));
+            String link = host("nsenter", "-t", Long.toString(pid), "-n", "ip", "-o", "link", "show", "lo");
+            assertThat(link).contains("<LOOPBACK,UP,LOWER_UP>");
+            String addr = host("nsenter", "-t", Long.toString(pid), "-n", "ip", "-o", "addr", "show", "lo");
+            assertThat(addr).contains("inet 127.0.0.1/8");
+            if (Files.exists(Path.of("/proc/net/if_inet6"))) {
+                assertThat(addr).contains("inet6 ::1/128");
+            }
+        } finally {
+            c.cleanup(podId);
+        }
+    }
+
+    static String host(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
+        return out;
+    }
+
     @Test
     void podIpsAnswerFromTheHostAndFromAnotherPodAndAHostPortIsMapped() {
         int hostPort = ThreadLocalRandom.current().nextInt(20000, 30000);

@@ -25,6 +25,7 @@ public interface LibC {
     int chdir(String path);
     int prctl(int option, long a2, long a3, long a4, long a5);
     int kill(int pid, int sig);
+    int socket(int domain, int type, int protocol);
     int ioctl(int fd, long request, long arg);
     int ioctl(int fd, long request, int[] arg);
     int poll(Pointer fds, long nfds, int timeoutMs);
