@@ -44,7 +44,8 @@ final class SideBySide {
     record Options(boolean smoke, Path containerd2, List<String> targets, Set<Integer> scenarios, int runs, int warmup, int pullRuns,
                    int concurrentRuns, int relistRuns, int concurrentPods, int relistPods, long bigImageBytes,
                    int bigImageLayers, int launches, int podLaunches, int memoryContainers, int memoryRuns,
-                   int floorCalls, int floorContainers, Path json, Path work, String tag) {
+                   int floorCalls, int floorContainers, int pullCycles, long pullImageBytes, int pullImageSmallFiles,
+                   Path json, Path work, String tag) {
     }
 
     private static final String SIGTERM_SCRIPT = "trap 'exit 0' TERM; echo ready; while :; do sleep 0.1; done";
@@ -59,6 +60,9 @@ final class SideBySide {
     private String busybox;
     private String pause;
     private String big;
+    /** Scenario 13's image and the digests of every blob it has (manifest, config, layers). */
+    private String pullImage;
+    private List<String> pullImageBlobs = List.of();
     /** runc for scenario 9, on a state root of its own under the work dir; null when not run. */
     private Runc runc;
 
@@ -131,6 +135,23 @@ final class SideBySide {
             big = registry.host() + "/bench/big:1.0";
             log("pushed %s (%d MB in %d layers + busybox) in %.1f s", big, o.bigImageBytes() >> 20,
                     o.bigImageLayers(), (System.nanoTime() - t0) / 1e9);
+        }
+        if (o.scenarios().contains(13)) {
+            long t0 = System.nanoTime();
+            io.jcri.image.testkit.PushedImage img = TestLayers.pullImage(o.pullImageBytes(), o.pullImageSmallFiles(), 13)
+                    .push(registry, "bench/pull", "1.0", ManifestFormat.OCI);
+            pullImage = img.reference();
+            List<String> blobs = new ArrayList<>(List.of(img.digest().hex(), img.imageId().hex()));
+            long bytes = 0;
+            for (io.jcri.image.testkit.TestLayer l : img.layers().get(0)) {
+                blobs.add(l.digest().hex());
+                bytes += l.size();
+            }
+            pullImageBlobs = List.copyOf(blobs);
+            results.info("pull_image", Map.of("reference", pullImage, "bytes", bytes, "layers",
+                    img.layers().get(0).size(), "small_files", o.pullImageSmallFiles()));
+            log("pushed %s (%.1f MB in %d layers, %d small files) in %.1f s", pullImage, bytes / 1e6,
+                    img.layers().get(0).size(), o.pullImageSmallFiles(), (System.nanoTime() - t0) / 1e9);
         }
         results.info("images", Map.of("busybox", busybox, "pause", pause, "big", big == null ? "" : big,
                 "big_bytes", o.bigImageBytes(), "big_layers", o.bigImageLayers() + 1));
@@ -259,6 +280,10 @@ final class SideBySide {
         if (o.scenarios().contains(3)) {
             scenario("3", "cold PullImage " + (o.bigImageBytes() >> 20) + " MB, " + (o.bigImageLayers() + 1)
                     + " layers", this::coldPull, o.pullRuns());
+        }
+        if (o.scenarios().contains(13)) {
+            scenario("13", "PullImage " + (o.pullImageBytes() >> 20) + " MB, 4 layers (content gone before each)",
+                    this::pullRemove, o.pullCycles());
         }
         if (o.scenarios().contains(5)) {
             scenario("5", o.concurrentPods() + " pods started concurrently, wall time to all running",
@@ -544,6 +569,65 @@ final class SideBySide {
         record(".remove", "  RemoveImage (store cleaned)", "ms", t, removeMs);
         record(".stored", "  bytes stored by the pull", "MiB", t, stored / 1048576.0);
         record(".residue", "  bytes left after RemoveImage", "MiB", t, residue / 1048576.0);
+    }
+
+    // 13: PullImage and RemoveImage, each pull a real one: the image and all its content are gone before it
+    private void pullRemove(BenchTarget t) {
+        var images = t.cri().images();
+        ImageSpec spec = ImageSpec.newBuilder().setImage(pullImage).build();
+        images.removeImage(RemoveImageRequest.newBuilder().setImage(spec).build()); // a failed round may have left it
+        awaitContentGone(t, Duration.ofSeconds(60));
+        long before = Procs.treeBytes(t.rootDir());
+        long t0 = System.nanoTime();
+        String id = images.pullImage(PullImageRequest.newBuilder().setImage(spec).build()).getImageRef();
+        double pullMs = since(t0);
+        if (!images.imageStatus(ImageStatusRequest.newBuilder().setImage(spec).build()).hasImage()) {
+            throw new AssertionError("pulled " + id + " but ImageStatus does not report it");
+        }
+        if (leftOf13(t.rootDir()).isEmpty()) {
+            throw new AssertionError("pulled " + id + " but nothing of it is stored under " + t.rootDir());
+        }
+        long storedBytes = Procs.treeBytes(t.rootDir()) - before;
+        long r0 = System.nanoTime();
+        images.removeImage(RemoveImageRequest.newBuilder().setImage(spec).build());
+        double removeMs = since(r0);
+        if (images.imageStatus(ImageStatusRequest.newBuilder().setImage(spec).build()).hasImage()
+                || images.imageStatus(ImageStatusRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(id))
+                .build()).hasImage()) {
+            throw new AssertionError("RemoveImage returned but ImageStatus still reports " + id);
+        }
+        double goneMs = awaitContentGone(t, Duration.ofSeconds(60)) + removeMs;
+        long residue = Procs.treeBytes(t.rootDir()) - before;
+        record("", currentLabel, "ms", t, pullMs);
+        record(".remove", "  RemoveImage (returned; image no longer listed)", "ms", t, removeMs);
+        record(".gone", "  RemoveImage until its blobs and unpacked layers are gone from disk", "ms", t, goneMs);
+        record(".cycle", "  PullImage + RemoveImage", "ms", t, pullMs + removeMs);
+        record(".stored", "  bytes stored by the pull", "MiB", t, storedBytes / 1048576.0);
+        record(".residue", "  bytes left once the content is gone", "MiB", t, residue / 1048576.0);
+    }
+
+    /**
+     * Waits until nothing of scenario 13's image is left under the runtime's root: no file named after one of its
+     * blobs (both stores name blobs by their hex digest) and no file or directory with a name only its layers have
+     * (so no unpacked layer either); returns the ms waited.
+     */
+    private double awaitContentGone(BenchTarget t, Duration timeout) {
+        long t0 = System.nanoTime();
+        Deadline.await(timeout, t.name() + ": scenario 13's blobs and unpacked layers gone from " + t.rootDir(),
+                () -> leftOf13(t.rootDir()).isEmpty());
+        return since(t0);
+    }
+
+    /** Up to a few paths under the root that belong to scenario 13's image. */
+    private List<Path> leftOf13(Path root) {
+        Set<String> names = new java.util.HashSet<>(pullImageBlobs);
+        names.addAll(TestLayers.PULL_IMAGE_NAMES);
+        try (var s = Files.walk(root)) {
+            return s.filter(p -> p.getFileName() != null && names.contains(p.getFileName().toString())).limit(5)
+                    .toList();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return List.of(root.resolve("(under deletion: " + e + ")")); // a directory went mid-walk: look again
+        }
     }
 
     // 5
