@@ -60,9 +60,11 @@ final class SideBySide {
     private String busybox;
     private String pause;
     private String big;
-    /** Scenario 13's image and the digests of every blob it has (manifest, config, layers). */
+    /** Scenario 3's image on disk (blobs and layer names it has and busybox has not). */
+    private StoredImage bigStored;
+    /** Scenario 13's image, and it on disk. */
     private String pullImage;
-    private List<String> pullImageBlobs = List.of();
+    private StoredImage pullStored;
     /** runc for scenario 9, on a state root of its own under the work dir; null when not run. */
     private Runc runc;
 
@@ -130,9 +132,12 @@ final class SideBySide {
         pause = ContainerdDaemon.pushSandboxImage(registry, "bench/pause");
         if (o.scenarios().contains(3)) {
             long t0 = System.nanoTime();
-            TestLayers.bigImage(o.bigImageBytes(), o.bigImageLayers(), 42)
+            io.jcri.image.testkit.PushedImage img = TestLayers.bigImage(o.bigImageBytes(), o.bigImageLayers(), 42)
                     .push(registry, "bench/big", "1.0", ManifestFormat.OCI);
             big = registry.host() + "/bench/big:1.0";
+            Set<String> names = new java.util.HashSet<>(Set.of(img.digest().hex(), img.imageId().hex(), "small", "big"));
+            img.layers().get(0).stream().skip(1).forEach(l -> names.add(l.digest().hex())); // the first is busybox's
+            bigStored = new StoredImage(names);
             log("pushed %s (%d MB in %d layers + busybox) in %.1f s", big, o.bigImageBytes() >> 20,
                     o.bigImageLayers(), (System.nanoTime() - t0) / 1e9);
         }
@@ -141,13 +146,14 @@ final class SideBySide {
             io.jcri.image.testkit.PushedImage img = TestLayers.pullImage(o.pullImageBytes(), o.pullImageSmallFiles(), 13)
                     .push(registry, "bench/pull", "1.0", ManifestFormat.OCI);
             pullImage = img.reference();
-            List<String> blobs = new ArrayList<>(List.of(img.digest().hex(), img.imageId().hex()));
+            Set<String> names = new java.util.HashSet<>(TestLayers.PULL_IMAGE_NAMES);
+            names.addAll(List.of(img.digest().hex(), img.imageId().hex()));
             long bytes = 0;
             for (io.jcri.image.testkit.TestLayer l : img.layers().get(0)) {
-                blobs.add(l.digest().hex());
+                names.add(l.digest().hex());
                 bytes += l.size();
             }
-            pullImageBlobs = List.copyOf(blobs);
+            pullStored = new StoredImage(names);
             results.info("pull_image", Map.of("reference", pullImage, "bytes", bytes, "layers",
                     img.layers().get(0).size(), "small_files", o.pullImageSmallFiles()));
             log("pushed %s (%.1f MB in %d layers, %d small files) in %.1f s", pullImage, bytes / 1e6,
@@ -553,6 +559,7 @@ final class SideBySide {
         var images = t.cri().images();
         ImageSpec spec = ImageSpec.newBuilder().setImage(big).build();
         images.removeImage(RemoveImageRequest.newBuilder().setImage(spec).build());
+        bigStored.awaitGone(t, "scenario 3's image", Duration.ofSeconds(60)); // a cold pull, and a true "before"
         long before = Procs.treeBytes(t.rootDir());
         long t0 = System.nanoTime();
         String ref = images.pullImage(PullImageRequest.newBuilder().setImage(spec).build()).getImageRef();
@@ -564,11 +571,14 @@ final class SideBySide {
         long r0 = System.nanoTime();
         images.removeImage(RemoveImageRequest.newBuilder().setImage(spec).build());
         double removeMs = since(r0);
+        double goneMs = bigStored.awaitGone(t, "scenario 3's image", Duration.ofSeconds(60)) + removeMs;
         long residue = Procs.treeBytes(t.rootDir()) - before;
         record("", currentLabel, "ms", t, ms);
-        record(".remove", "  RemoveImage (store cleaned)", "ms", t, removeMs);
+        record(".remove", "  RemoveImage (returned)", "ms", t, removeMs);
+        record(".gone", "  RemoveImage until the image's blobs and unpacked layers are gone from disk", "ms", t,
+                goneMs);
         record(".stored", "  bytes stored by the pull", "MiB", t, stored / 1048576.0);
-        record(".residue", "  bytes left after RemoveImage", "MiB", t, residue / 1048576.0);
+        record(".residue", "  bytes left once its content is gone", "MiB", t, residue / 1048576.0);
     }
 
     // 13: PullImage and RemoveImage, each pull a real one: the image and all its content are gone before it
@@ -576,7 +586,10 @@ final class SideBySide {
         var images = t.cri().images();
         ImageSpec spec = ImageSpec.newBuilder().setImage(pullImage).build();
         images.removeImage(RemoveImageRequest.newBuilder().setImage(spec).build()); // a failed round may have left it
-        awaitContentGone(t, Duration.ofSeconds(60));
+        pullStored.awaitGone(t, "scenario 13's image", Duration.ofSeconds(60));
+        if (bigStored != null) {
+            bigStored.awaitGone(t, "scenario 3's image", Duration.ofSeconds(60)); // its bytes must not count here
+        }
         long before = Procs.treeBytes(t.rootDir());
         long t0 = System.nanoTime();
         String id = images.pullImage(PullImageRequest.newBuilder().setImage(spec).build()).getImageRef();
@@ -584,7 +597,7 @@ final class SideBySide {
         if (!images.imageStatus(ImageStatusRequest.newBuilder().setImage(spec).build()).hasImage()) {
             throw new AssertionError("pulled " + id + " but ImageStatus does not report it");
         }
-        if (leftOf13(t.rootDir()).isEmpty()) {
+        if (pullStored.leftUnder(t.rootDir()).isEmpty()) {
             throw new AssertionError("pulled " + id + " but nothing of it is stored under " + t.rootDir());
         }
         long storedBytes = Procs.treeBytes(t.rootDir()) - before;
@@ -596,7 +609,7 @@ final class SideBySide {
                 .build()).hasImage()) {
             throw new AssertionError("RemoveImage returned but ImageStatus still reports " + id);
         }
-        double goneMs = awaitContentGone(t, Duration.ofSeconds(60)) + removeMs;
+        double goneMs = pullStored.awaitGone(t, "scenario 13's image", Duration.ofSeconds(60)) + removeMs;
         long residue = Procs.treeBytes(t.rootDir()) - before;
         record("", currentLabel, "ms", t, pullMs);
         record(".remove", "  RemoveImage (returned; image no longer listed)", "ms", t, removeMs);
@@ -604,30 +617,6 @@ final class SideBySide {
         record(".cycle", "  PullImage + RemoveImage", "ms", t, pullMs + removeMs);
         record(".stored", "  bytes stored by the pull", "MiB", t, storedBytes / 1048576.0);
         record(".residue", "  bytes left once the content is gone", "MiB", t, residue / 1048576.0);
-    }
-
-    /**
-     * Waits until nothing of scenario 13's image is left under the runtime's root: no file named after one of its
-     * blobs (both stores name blobs by their hex digest) and no file or directory with a name only its layers have
-     * (so no unpacked layer either); returns the ms waited.
-     */
-    private double awaitContentGone(BenchTarget t, Duration timeout) {
-        long t0 = System.nanoTime();
-        Deadline.await(timeout, t.name() + ": scenario 13's blobs and unpacked layers gone from " + t.rootDir(),
-                () -> leftOf13(t.rootDir()).isEmpty());
-        return since(t0);
-    }
-
-    /** Up to a few paths under the root that belong to scenario 13's image. */
-    private List<Path> leftOf13(Path root) {
-        Set<String> names = new java.util.HashSet<>(pullImageBlobs);
-        names.addAll(TestLayers.PULL_IMAGE_NAMES);
-        try (var s = Files.walk(root)) {
-            return s.filter(p -> p.getFileName() != null && names.contains(p.getFileName().toString())).limit(5)
-                    .toList();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return List.of(root.resolve("(under deletion: " + e + ")")); // a directory went mid-walk: look again
-        }
     }
 
     // 5
