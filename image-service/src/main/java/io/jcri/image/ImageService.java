@@ -37,6 +37,13 @@ import java.util.regex.Pattern;
  * The image service: pull, list, status, remove and disk usage of images in one store. Thread-safe. Pulls run
  * concurrently with each other and with removal: a running pull leases the content it uses, and garbage
  * collection spares leased content, so nothing waits for a slow pull.
+ *
+ * <p>Removal answers once the image record is gone (no longer listed, resolved or usable by a new container); the
+ * blobs and unpacked layers no image references any more are deleted afterwards by one collector thread. containerd
+ * 1.6 and 2.x delete the last reference with {@code SynchronousDelete}, so their RemoveImage waits for the whole
+ * collection, tens of thousands of unlinks for a big image; nothing a client observes depends on that wait (a pull
+ * right after leases what it finds, which the collector then spares, or fetches again what it already deleted), and
+ * what a stopped daemon had not deleted yet is collected at the next start.
  */
 public final class ImageService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ImageService.class.getName());
@@ -52,6 +59,15 @@ public final class ImageService implements AutoCloseable {
     private final ContentLeases leases = new ContentLeases();
     /** One collection at a time (each also purges what it retired). */
     private final Object gcMonitor = new Object();
+    /** Runs the collections that removals ask for, one at a time, off the caller's thread. */
+    private final ExecutorService collector = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "jcri-image-gc");
+        t.setDaemon(true);
+        return t;
+    });
+    /** A collection is queued and has not begun: a removal meanwhile needs no second one. */
+    private final java.util.concurrent.atomic.AtomicBoolean collectionQueued =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private volatile ImageUsage usage = ImageUsage.NONE;
 
     public ImageService(ImageServiceConfig config) {
@@ -136,7 +152,7 @@ public final class ImageService implements AutoCloseable {
             } catch (IOException e) {
                 LOG.warning("cannot remove images left without names by " + ref + ": " + e);
             }
-            collectGarbageQuietly("after pull of " + ref);
+            collectGarbageLater("after pull of " + ref);
         }
         ImageRecord stored = put.stored();
         LOG.info(String.format("pulled %s as %s (%.1f MB) in %d ms", ref, stored.id(), stored.size() / 1e6,
@@ -166,8 +182,9 @@ public final class ImageService implements AutoCloseable {
     }
 
     /**
-     * Removes the image that the reference, id or id prefix names, with all its tags, then deletes blobs and
-     * snapshots no image references. Idempotent: returns false when there was no such image.
+     * Removes the image that the reference, id or id prefix names, with all its tags; the blobs and snapshots no
+     * image references any more are deleted afterwards, off the caller's thread (see the class comment).
+     * Idempotent: returns false when there was no such image.
      *
      * @throws ImageInUseException if a container uses the image
      */
@@ -183,8 +200,8 @@ public final class ImageService implements AutoCloseable {
         if (!metadata.remove(id)) {
             return false; // a concurrent remove won
         }
-        int swept = collectGarbage();
-        LOG.info("removed image " + id + " " + image.get().repoTags() + "; " + swept + " blobs/snapshots deleted");
+        LOG.info("removed image " + id + " " + image.get().repoTags());
+        collectGarbageLater("after removal of " + id);
         return true;
     }
 
@@ -207,9 +224,21 @@ public final class ImageService implements AutoCloseable {
         return content.readBlob(image.configDigest());
     }
 
+    /**
+     * Stops pulls at once and lets a running or queued collection finish (a few seconds at most, else it stops
+     * where it is; the next start collects the rest).
+     */
     @Override
     public void close() {
         layerExecutor.shutdownNow();
+        collector.shutdown();
+        try {
+            if (!collector.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warning("garbage collection still running at close; the next start finishes it");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Optional<ImageRecord> resolve(String reference) {
@@ -236,6 +265,33 @@ public final class ImageService implements AutoCloseable {
             return metadata.byIdPrefix(reference);
         }
         return Optional.empty();
+    }
+
+    /** Waits until every collection queued before this call has finished (for tests). */
+    void awaitCollections() throws InterruptedException, java.util.concurrent.ExecutionException {
+        collector.submit(() -> { }).get();
+    }
+
+    /** Queues a collection on the collector thread unless one is queued and has not begun yet. */
+    private void collectGarbageLater(String when) {
+        if (!collectionQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            collector.execute(() -> {
+                collectionQueued.set(false); // a removal from now on needs a collection after this one
+                long t0 = System.nanoTime();
+                try {
+                    int swept = collectGarbage();
+                    LOG.fine(() -> "garbage collection " + when + ": " + swept + " blobs/snapshots deleted in "
+                            + millisSince(t0) + " ms");
+                } catch (IOException | RuntimeException e) {
+                    LOG.warning("garbage collection " + when + " failed: " + e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            collectionQueued.set(false); // closing: the next start collects
+        }
     }
 
     private void collectGarbageQuietly(String when) {

@@ -350,12 +350,14 @@ class ImageServiceRegistryTest {
             assertThat(svc.status(latest.reference())).isEmpty();
             assertThat(svc.status(v2.reference())).isEmpty();
             assertThat(svc.status(a.id())).isEmpty();
+            svc.awaitCollections(); // content goes after the answer
             assertThat(root.resolve("blobs/sha256/" + a.configDigest().hex())).doesNotExist();
             assertThat(root.resolve("snapshots/sha256/" + sharedLayer.hex())).isDirectory(); // still used by s
             assertThat(svc.remove(v2.reference())).isFalse(); // idempotent
 
             assertThat(svc.remove(s.id().substring(7, 20))).isTrue();
             assertThat(svc.list()).isEmpty();
+            svc.awaitCollections();
             try (Stream<Path> blobs = Files.list(root.resolve("blobs/sha256"));
                  Stream<Path> snaps = Files.list(root.resolve("snapshots/sha256"))) {
                 assertThat(blobs).isEmpty();
@@ -365,6 +367,61 @@ class ImageServiceRegistryTest {
             ImageRecord again = svc.pull(scenario.reference(), Credentials.NONE);
             assertThat(svc.remove(scenario.digestReference())).isTrue();
             assertThat(svc.status(again.id())).isEmpty();
+        }
+    }
+
+    /**
+     * RemoveImage answers before the collector deletes the content: a pull of the same image right after must get a
+     * complete image whatever the collector is doing (it finds the content and leases it, or fetches again what was
+     * already deleted), and once the image is removed for good and the collector is done nothing of it is left.
+     */
+    @Test
+    void aPullRightAfterRemovalGetsACompleteImageAndNothingIsLeftOnceCollected() throws Exception {
+        java.io.ByteArrayOutputStream files = new java.io.ByteArrayOutputStream();
+        TestLayers.bigTar(files, 12_000_000, 2000, 5); // ~9 MB of small files, the rest random
+        PushedImage img = uniqueImage(55, 500_000).layer(TestLayer.gzip(files.toByteArray()))
+                .push(registry, "rm/again", "1", ManifestFormat.OCI);
+        try (ImageService svc = service()) {
+            ImageRecord first = svc.pull(img.reference(), Credentials.NONE);
+            for (int round = 0; round < 5; round++) {
+                assertThat(svc.remove(img.reference())).isTrue();
+                assertThat(svc.status(img.reference())).isEmpty();
+                assertThat(svc.status(first.id())).isEmpty();
+                ImageRecord again = svc.pull(img.reference(), Credentials.NONE);
+                assertThat(again.id()).isEqualTo(first.id());
+                assertComplete(svc, again, img);
+            }
+            svc.awaitCollections(); // whatever the removals queued has run: it must have spared the image
+            ImageRecord kept = svc.status(img.reference()).orElseThrow();
+            assertComplete(svc, kept, img);
+
+            assertThat(svc.remove(img.reference())).isTrue();
+            svc.awaitCollections();
+            for (String dir : List.of("blobs/sha256", "snapshots/sha256", "snapshots/.work", "ingest")) {
+                try (Stream<Path> s = Files.list(root.resolve(dir))) {
+                    assertThat(s.toList()).as(dir).isEmpty();
+                }
+            }
+        }
+    }
+
+    /** Every blob of the image stored, every layer unpacked in full. */
+    private void assertComplete(ImageService svc, ImageRecord r, PushedImage img) throws IOException {
+        for (TestLayer l : img.layers().get(0)) {
+            assertThat(root.resolve("blobs/sha256/" + l.digest().hex())).hasSize(l.size());
+        }
+        assertThat(root.resolve("blobs/sha256/" + img.imageId().hex())).isRegularFile();
+        List<Path> dirs = svc.lowerDirs(r); // top first
+        assertThat(dirs.get(1).resolve("data-55")).hasSize(500_000);
+        long smallFiles = 0;
+        for (int d = 0; d < 2; d++) {
+            try (Stream<Path> s = Files.list(dirs.get(0).resolve("small/d" + d))) {
+                smallFiles += s.count();
+            }
+        }
+        assertThat(smallFiles).isEqualTo(2000);
+        try (Stream<Path> s = Files.list(dirs.get(0).resolve("big"))) {
+            assertThat(s.mapToLong(p -> p.toFile().length()).sum()).isPositive();
         }
     }
 

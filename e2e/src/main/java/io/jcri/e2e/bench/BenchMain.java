@@ -16,6 +16,8 @@ import java.util.TreeSet;
  * e2e/bench.sh startup [runs]       jcri cold start to first served RPC, idle RSS
  * options: --runs N  --launches N (scenarios 8 and 9; per-launch pods in 8e/8f: half)  --scenarios 1,2,7
  *          --calls N (scenario 12, the per-RPC floor: calls per RPC and target, 1000 by default)
+ *          (scenario 13: PullImage+RemoveImage of a 100 MiB 4-layer image, --runs times, its content gone before
+ *          each pull; smoke: 8 MiB, once)
  *          --only jcri|containerd|containerd2  --json FILE  --work DIR  --tag HEX
  *          --containerd2 BINARY (a containerd 2.x, the third column: e2e/fetch-containerd2.sh)
  * </pre>
@@ -39,7 +41,7 @@ public final class BenchMain {
         Integer runs = null;
         Integer launches = null;
         Integer calls = null;
-        Set<Integer> scenarios = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12));
+        Set<Integer> scenarios = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13));
         List<String> targets = new ArrayList<>(List.of("jcri", "containerd"));
         Path json = null;
         Path containerd2 = null;
@@ -99,10 +101,10 @@ public final class BenchMain {
         int c = calls != null ? calls : smoke ? 20 : 1000;
         SideBySide.Options o = smoke
                 ? new SideBySide.Options(true, containerd2, targets, scenarios, n, 0, n, n, n, 5, 10, 24L << 20, 2, l, Math.max(1, l / 2), 5, 1,
-                        c, 3, json, work, tag)
+                        c, 3, n, 8L << 20, 200, json, work, tag)
                 : new SideBySide.Options(false, containerd2, targets, scenarios, n, 2, Math.max(3, n / 2), Math.max(3, n / 2),
                         n * 2, 20, 100, 200L << 20, 4, l, Math.max(1, l / 2), 50, Math.min(3, n),
-                        c, 100, json, work, tag);
+                        c, 100, n, 100L << 20, 5000, json, work, tag);
         System.exit(SideBySide.run(o));
     }
 }

@@ -44,7 +44,8 @@ final class SideBySide {
     record Options(boolean smoke, Path containerd2, List<String> targets, Set<Integer> scenarios, int runs, int warmup, int pullRuns,
                    int concurrentRuns, int relistRuns, int concurrentPods, int relistPods, long bigImageBytes,
                    int bigImageLayers, int launches, int podLaunches, int memoryContainers, int memoryRuns,
-                   int floorCalls, int floorContainers, Path json, Path work, String tag) {
+                   int floorCalls, int floorContainers, int pullCycles, long pullImageBytes, int pullImageSmallFiles,
+                   Path json, Path work, String tag) {
     }
 
     private static final String SIGTERM_SCRIPT = "trap 'exit 0' TERM; echo ready; while :; do sleep 0.1; done";
@@ -59,6 +60,11 @@ final class SideBySide {
     private String busybox;
     private String pause;
     private String big;
+    /** Scenario 3's image on disk (blobs and layer names it has and busybox has not). */
+    private StoredImage bigStored;
+    /** Scenario 13's image, and it on disk. */
+    private String pullImage;
+    private StoredImage pullStored;
     /** runc for scenario 9, on a state root of its own under the work dir; null when not run. */
     private Runc runc;
 
@@ -126,11 +132,32 @@ final class SideBySide {
         pause = ContainerdDaemon.pushSandboxImage(registry, "bench/pause");
         if (o.scenarios().contains(3)) {
             long t0 = System.nanoTime();
-            TestLayers.bigImage(o.bigImageBytes(), o.bigImageLayers(), 42)
+            io.jcri.image.testkit.PushedImage img = TestLayers.bigImage(o.bigImageBytes(), o.bigImageLayers(), 42)
                     .push(registry, "bench/big", "1.0", ManifestFormat.OCI);
             big = registry.host() + "/bench/big:1.0";
+            Set<String> names = new java.util.HashSet<>(Set.of(img.digest().hex(), img.imageId().hex(), "small", "big"));
+            img.layers().get(0).stream().skip(1).forEach(l -> names.add(l.digest().hex())); // the first is busybox's
+            bigStored = new StoredImage(names);
             log("pushed %s (%d MB in %d layers + busybox) in %.1f s", big, o.bigImageBytes() >> 20,
                     o.bigImageLayers(), (System.nanoTime() - t0) / 1e9);
+        }
+        if (o.scenarios().contains(13)) {
+            long t0 = System.nanoTime();
+            io.jcri.image.testkit.PushedImage img = TestLayers.pullImage(o.pullImageBytes(), o.pullImageSmallFiles(), 13)
+                    .push(registry, "bench/pull", "1.0", ManifestFormat.OCI);
+            pullImage = img.reference();
+            Set<String> names = new java.util.HashSet<>(TestLayers.PULL_IMAGE_NAMES);
+            names.addAll(List.of(img.digest().hex(), img.imageId().hex()));
+            long bytes = 0;
+            for (io.jcri.image.testkit.TestLayer l : img.layers().get(0)) {
+                names.add(l.digest().hex());
+                bytes += l.size();
+            }
+            pullStored = new StoredImage(names);
+            results.info("pull_image", Map.of("reference", pullImage, "bytes", bytes, "layers",
+                    img.layers().get(0).size(), "small_files", o.pullImageSmallFiles()));
+            log("pushed %s (%.1f MB in %d layers, %d small files) in %.1f s", pullImage, bytes / 1e6,
+                    img.layers().get(0).size(), o.pullImageSmallFiles(), (System.nanoTime() - t0) / 1e9);
         }
         results.info("images", Map.of("busybox", busybox, "pause", pause, "big", big == null ? "" : big,
                 "big_bytes", o.bigImageBytes(), "big_layers", o.bigImageLayers() + 1));
@@ -259,6 +286,10 @@ final class SideBySide {
         if (o.scenarios().contains(3)) {
             scenario("3", "cold PullImage " + (o.bigImageBytes() >> 20) + " MB, " + (o.bigImageLayers() + 1)
                     + " layers", this::coldPull, o.pullRuns());
+        }
+        if (o.scenarios().contains(13)) {
+            scenario("13", "PullImage " + (o.pullImageBytes() >> 20) + " MB, 4 layers (content gone before each)",
+                    this::pullRemove, o.pullCycles());
         }
         if (o.scenarios().contains(5)) {
             scenario("5", o.concurrentPods() + " pods started concurrently, wall time to all running",
@@ -532,6 +563,7 @@ final class SideBySide {
         var images = t.cri().images();
         ImageSpec spec = ImageSpec.newBuilder().setImage(big).build();
         images.removeImage(RemoveImageRequest.newBuilder().setImage(spec).build());
+        bigStored.awaitGone(t, "scenario 3's image", Duration.ofSeconds(60)); // a cold pull, and a true "before"
         long before = Procs.treeBytes(t.rootDir());
         long t0 = System.nanoTime();
         String ref = images.pullImage(PullImageRequest.newBuilder().setImage(spec).build()).getImageRef();
@@ -543,11 +575,52 @@ final class SideBySide {
         long r0 = System.nanoTime();
         images.removeImage(RemoveImageRequest.newBuilder().setImage(spec).build());
         double removeMs = since(r0);
+        double goneMs = bigStored.awaitGone(t, "scenario 3's image", Duration.ofSeconds(60)) + removeMs;
         long residue = Procs.treeBytes(t.rootDir()) - before;
         record("", currentLabel, "ms", t, ms);
-        record(".remove", "  RemoveImage (store cleaned)", "ms", t, removeMs);
+        record(".remove", "  RemoveImage (returned)", "ms", t, removeMs);
+        record(".gone", "  RemoveImage until the image's blobs and unpacked layers are gone from disk", "ms", t,
+                goneMs);
         record(".stored", "  bytes stored by the pull", "MiB", t, stored / 1048576.0);
-        record(".residue", "  bytes left after RemoveImage", "MiB", t, residue / 1048576.0);
+        record(".residue", "  bytes left once its content is gone", "MiB", t, residue / 1048576.0);
+    }
+
+    // 13: PullImage and RemoveImage, each pull a real one: the image and all its content are gone before it
+    private void pullRemove(BenchTarget t) {
+        var images = t.cri().images();
+        ImageSpec spec = ImageSpec.newBuilder().setImage(pullImage).build();
+        images.removeImage(RemoveImageRequest.newBuilder().setImage(spec).build()); // a failed round may have left it
+        pullStored.awaitGone(t, "scenario 13's image", Duration.ofSeconds(60));
+        if (bigStored != null) {
+            bigStored.awaitGone(t, "scenario 3's image", Duration.ofSeconds(60)); // its bytes must not count here
+        }
+        long before = Procs.treeBytes(t.rootDir());
+        long t0 = System.nanoTime();
+        String id = images.pullImage(PullImageRequest.newBuilder().setImage(spec).build()).getImageRef();
+        double pullMs = since(t0);
+        if (!images.imageStatus(ImageStatusRequest.newBuilder().setImage(spec).build()).hasImage()) {
+            throw new AssertionError("pulled " + id + " but ImageStatus does not report it");
+        }
+        if (pullStored.leftUnder(t.rootDir()).isEmpty()) {
+            throw new AssertionError("pulled " + id + " but nothing of it is stored under " + t.rootDir());
+        }
+        long storedBytes = Procs.treeBytes(t.rootDir()) - before;
+        long r0 = System.nanoTime();
+        images.removeImage(RemoveImageRequest.newBuilder().setImage(spec).build());
+        double removeMs = since(r0);
+        if (images.imageStatus(ImageStatusRequest.newBuilder().setImage(spec).build()).hasImage()
+                || images.imageStatus(ImageStatusRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(id))
+                .build()).hasImage()) {
+            throw new AssertionError("RemoveImage returned but ImageStatus still reports " + id);
+        }
+        double goneMs = pullStored.awaitGone(t, "scenario 13's image", Duration.ofSeconds(60)) + removeMs;
+        long residue = Procs.treeBytes(t.rootDir()) - before;
+        record("", currentLabel, "ms", t, pullMs);
+        record(".remove", "  RemoveImage (returned; image no longer listed)", "ms", t, removeMs);
+        record(".gone", "  RemoveImage until its blobs and unpacked layers are gone from disk", "ms", t, goneMs);
+        record(".cycle", "  PullImage + RemoveImage", "ms", t, pullMs + removeMs);
+        record(".stored", "  bytes stored by the pull", "MiB", t, storedBytes / 1048576.0);
+        record(".residue", "  bytes left once the content is gone", "MiB", t, residue / 1048576.0);
     }
 
     // 5

@@ -171,6 +171,50 @@ class ImageServiceE2eTest {
         images().removeImage(RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(a)).build());
     }
 
+    /**
+     * RemoveImage answers once the image is gone from the CRI's view and deletes its content afterwards: a pull
+     * right after each removal gets the whole image, and once it is removed for good its blobs and unpacked layers
+     * leave the disk.
+     */
+    @Test
+    void aPullRightAfterRemoveImageWorksAndTheContentGoesAfterwards() throws Exception {
+        java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
+        TestLayers.bigTar(tar, 6_000_000, 1000, 15, "again-small", "again-random");
+        PushedImage img = TestImageBuilder.image().layer(TestLayers.busybox()).cmd("sh")
+                .layer(io.jcri.image.testkit.TestLayer.gzip(tar.toByteArray()))
+                .push(registry, "e2e/again", "1", ManifestFormat.OCI);
+        String ref = registry.host() + "/e2e/again:1";
+        Path store = base.resolve("d").resolve("root").resolve("images");
+        Path layerBlob = store.resolve("blobs/sha256/" + img.layers().get(0).get(1).digest().hex());
+        Path unpacked = store.resolve("snapshots/sha256/" + img.layers().get(0).get(1).diffId().hex());
+        assertThat(pull(ref)).isEqualTo(img.imageId().toString());
+        for (int round = 0; round < 3; round++) {
+            images().removeImage(RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(ref)).build());
+            assertThat(status(ref).hasImage()).isFalse();
+            assertThat(status(img.imageId().toString()).hasImage()).isFalse();
+            assertThat(images().listImages(ListImagesRequest.getDefaultInstance()).getImagesList())
+                    .extracting(Image::getId).doesNotContain(img.imageId().toString());
+            assertThat(pull(ref)).isEqualTo(img.imageId().toString());
+            assertThat(layerBlob).hasSize(img.layers().get(0).get(1).size());
+            try (var s = Files.list(unpacked.resolve("again-small/d0"))) {
+                assertThat(s.count()).isEqualTo(1000);
+            }
+        }
+        images().removeImage(RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(ref)).build());
+        io.jcri.e2e.harness.Deadline.await(java.time.Duration.ofSeconds(30), "the removed image's content gone from "
+                + store, () -> !Files.exists(layerBlob) && !Files.exists(unpacked) && noRetiredLayers(store));
+        assertThat(store.resolve("blobs/sha256/" + img.imageId().hex())).doesNotExist();
+    }
+
+    /** Whether no removed layer is waiting in the store's work dir to be deleted. */
+    private static boolean noRetiredLayers(Path store) {
+        try (var s = Files.list(store.resolve("snapshots/.work"))) {
+            return s.noneMatch(p -> p.getFileName().toString().startsWith("retired-"));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     @Test
     void imageFsInfoReportsRealUsageOnARealMountpoint() throws Exception {
         pull(registry.host() + "/e2e/busybox:1.0");

@@ -21,6 +21,11 @@ public final class TestLayers {
 
     /** Debian's static busybox at /bin/busybox with symlinks for common applets, plus /etc/passwd. */
     public static byte[] busyboxTar() {
+        return busyboxTar(t -> { });
+    }
+
+    /** {@link #busyboxTar()} plus what {@code extra} adds (a layer with busybox whose digest is its own). */
+    public static byte[] busyboxTar(TarWriter.TarContent extra) {
         byte[] busybox;
         try {
             busybox = Files.readAllBytes(BUSYBOX);
@@ -35,6 +40,7 @@ public final class TestLayers {
             }
             t.file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n");
             t.file("etc/group", "root:x:0:\nnogroup:x:65534:\n");
+            extra.write(t);
         });
     }
 
@@ -87,30 +93,36 @@ public final class TestLayers {
      * rest as incompressible random files of up to 32 MiB.
      */
     public static void bigTar(OutputStream out, long bytes, int smallFiles, long seed) throws IOException {
+        bigTar(out, bytes, smallFiles, seed, "small", "big");
+    }
+
+    /** {@link #bigTar(OutputStream, long, int, long)} with the small files under {@code smallDir}, the rest under {@code bigDir}. */
+    public static void bigTar(OutputStream out, long bytes, int smallFiles, long seed, String smallDir, String bigDir)
+            throws IOException {
         Random random = new Random(seed);
         TarWriter t = new TarWriter(out);
         long written = 0;
-        t.dir("small");
+        t.dir(smallDir);
         byte[] words = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor\n"
                 .getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < smallFiles; i++) {
             if (i % 1000 == 0) {
-                t.dir("small/d" + i / 1000);
+                t.dir(smallDir + "/d" + i / 1000);
             }
             int size = 1024 + random.nextInt(7 * 1024);
             byte[] b = new byte[size];
             for (int j = 0; j < size; j++) {
                 b[j] = words[(j + random.nextInt(4)) % words.length];
             }
-            t.file("small/d" + i / 1000 + "/f" + i, b, 0644, 0, 0);
+            t.file(smallDir + "/d" + i / 1000 + "/f" + i, b, 0644, 0, 0);
             written += size;
         }
-        t.dir("big");
+        t.dir(bigDir);
         byte[] chunk = new byte[1 << 20];
         int n = 0;
         while (written < bytes) {
             long size = Math.min(32L << 20, bytes - written);
-            try (OutputStream f = t.fileStream("big/blob" + n++, size, 0644)) {
+            try (OutputStream f = t.fileStream(bigDir + "/blob" + n++, size, 0644)) {
                 long left = size;
                 while (left > 0) {
                     random.nextBytes(chunk);
@@ -122,6 +134,30 @@ public final class TestLayers {
             written += size;
         }
         t.finish();
+    }
+
+    /**
+     * The pull benchmark's image (scenario 13): four layers of about {@code totalBytes} together: busybox, then
+     * {@code smallFiles} small files of 1-8 KiB (the unpacker's per-file cost), then two layers of pseudo-random
+     * (incompressible) files that make up the rest, all from {@code seed}, so every run pushes the same digests.
+     */
+    /** Names only {@link #pullImage}'s layers have: the small files' dir, the random files' dir, busybox's extra file. */
+    public static final List<String> PULL_IMAGE_NAMES = List.of("pull-small", "pull-random", "jcri-bench-seed");
+
+    public static TestImageBuilder pullImage(long totalBytes, int smallFiles, long seed) throws IOException {
+        // busybox with a file of its own: the busybox image the harness pre-pulls must not hold this layer already
+        TestLayer base = TestLayer.gzip(busyboxTar(t -> t.file("etc/" + PULL_IMAGE_NAMES.get(2), "seed " + seed + "\n")));
+        java.io.ByteArrayOutputStream small = new java.io.ByteArrayOutputStream();
+        bigTar(small, 0, smallFiles, seed, PULL_IMAGE_NAMES.get(0), PULL_IMAGE_NAMES.get(1));
+        TestLayer files = TestLayer.gzip(small.toByteArray());
+        TestImageBuilder b = TestImageBuilder.image().cmd("sh").layer(base).layer(files);
+        long rest = Math.max(2, totalBytes - base.size() - files.size()); // random bytes: gzip keeps their size
+        for (int i = 0; i < 2; i++) {
+            java.io.ByteArrayOutputStream random = new java.io.ByteArrayOutputStream();
+            bigTar(random, rest / 2, 0, seed + 1 + i, PULL_IMAGE_NAMES.get(0), PULL_IMAGE_NAMES.get(1));
+            b.layer(TestLayer.gzip(random.toByteArray()));
+        }
+        return b;
     }
 
     /** A generated image of about {@code totalBytes} unpacked in {@code layerCount} layers (for the benchmark). */
