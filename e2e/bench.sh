@@ -7,10 +7,11 @@
 #                                faster containerd), JSON under e2e/target/bench/ (path printed)
 #   e2e/bench.sh --smoke         every scenario once, jcri only, small sizes (< 2 min; run by e2e/run-tests.sh)
 #   e2e/bench.sh startup [runs]  jcri cold start to first served RPC, idle RSS
-#   options: --runs N  --launches N  --calls N  --scenarios 1,2,3,4,5,6,7,8,9,10,11,12,13
+#   options: --runs N  --launches N  --calls N  --scenarios 1,2,3,4,5,6,7,8,9,10,11,12,13,14
 #            --only jcri|containerd|containerd2  --json FILE   (JCRI_BENCH_CONTAINERD2=off: no 2.x column)
 #   (8: launch latency over CRI, 9: runc run on the same busybox bundle, 10: memory per running container,
-#    13: PullImage+RemoveImage of a 100 MiB 4-layer image, its content gone from disk before each pull)
+#    13: PullImage+RemoveImage of a 100 MiB 4-layer image, its content gone from disk before each pull,
+#    14: memory idle, at 20 and at 100 running pods, settled; JCRI_BENCH_NMT=DIR keeps jcri's NMT summaries)
 #
 # Installs what is missing (containerd, runc, CNI plugins, docker-registry, busybox), builds the daemon and the
 # harness if they are missing or older than their sources, and works under one temp dir. Whatever happens

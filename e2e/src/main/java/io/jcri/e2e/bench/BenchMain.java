@@ -41,7 +41,7 @@ public final class BenchMain {
         Integer runs = null;
         Integer launches = null;
         Integer calls = null;
-        Set<Integer> scenarios = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13));
+        Set<Integer> scenarios = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14));
         List<String> targets = new ArrayList<>(List.of("jcri", "containerd"));
         Path json = null;
         Path containerd2 = null;

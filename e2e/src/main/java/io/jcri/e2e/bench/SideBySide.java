@@ -298,6 +298,9 @@ final class SideBySide {
         if (o.scenarios().contains(4)) {
             relist();
         }
+        if (o.scenarios().contains(14)) {
+            podMemory();
+        }
         if (o.scenarios().contains(11)) {
             scenario("11", "Version (a bare RPC: per-call overhead)", this::version, o.runs() * 10);
         }
@@ -555,6 +558,51 @@ final class SideBySide {
                 m.childrenOfDaemon());
         if (t.name().equals("jcri")) {
             m.requireNoHelperProcesses(t.name());
+        }
+    }
+
+    // 14: memory at 0, 20 and 100 pods after settling, one target at a time (no warm-up: each run starts 100 pods)
+    private void podMemory() {
+        int small = o.concurrentPods();
+        int large = o.relistPods();
+        String label = "memory at " + small + " and " + large + " running pods (settled)";
+        log("scenario 14: %s (%d runs)", label, o.memoryRuns());
+        outcome.put("14", true);
+        Set<String> failed = new java.util.HashSet<>();
+        for (int i = 0; i < o.memoryRuns(); i++) {
+            for (BenchTarget t : targets) {
+                if (failed.contains(t.name())) {
+                    continue;
+                }
+                try {
+                    Map<String, PodMemory.Reading> r = PodMemory.measure(t, pods.get(t.name()), small, large,
+                            this::settle);
+                    for (Map.Entry<String, PodMemory.Reading> e : r.entrySet()) {
+                        String step = e.getKey();
+                        String when = step.equals("after") ? "after the pods are removed" : step + " pods";
+                        PodMemory.Reading m = e.getValue();
+                        results.add("14." + step + ".pss", "memory at " + when + ": PSS daemon+shims", "MiB",
+                                t.name(), m.runtime().pssMib());
+                        results.add("14." + step + ".rss", "  RSS daemon+shims", "MiB", t.name(), m.runtime().rssMib());
+                        if (m.sandboxes().count() > 0) {
+                            results.add("14." + step + ".pause", "  pause processes (PSS, not in the rows above)",
+                                    "MiB", t.name(), m.sandboxes().pssMib());
+                        }
+                        results.add("14." + step + ".threads", "  daemon threads", "count", t.name(),
+                                m.daemonThreads());
+                    }
+                    double perPod = (r.get(Integer.toString(large)).runtime().pssKb()
+                            - r.get(Integer.toString(small)).runtime().pssKb()) / (double) (large - small);
+                    results.add("14.perpod", "memory per running pod (PSS growth " + small + " to " + large
+                            + " pods, daemon+shims)", "KiB", t.name(), perPod);
+                } catch (RuntimeException | AssertionError e) {
+                    failed.add(t.name());
+                    outcome.put("14", false);
+                    results.note("14", label, "MiB", t.name(), "failed");
+                    results.error(t.name() + ": scenario 14: " + e);
+                    log("%s: scenario 14 failed: %s", t.name(), e);
+                }
+            }
         }
     }
 
