@@ -576,7 +576,7 @@ final class SideBySide {
                 }
                 try {
                     Map<String, PodMemory.Reading> r = PodMemory.measure(t, pods.get(t.name()), small, large,
-                            this::settle);
+                            this::settleMemory);
                     for (Map.Entry<String, PodMemory.Reading> e : r.entrySet()) {
                         String step = e.getKey();
                         String when = step.equals("after") ? "after the pods are removed" : step + " pods";
@@ -814,6 +814,18 @@ final class SideBySide {
             Procs.Memory m = Procs.memory(t.runtimePids());
             results.add(id + ".rss", label + ": RSS", "MiB", t.name(), m.rssMib());
             results.add(id + ".pss", label + ": PSS", "MiB", t.name(), m.pssMib());
+        }
+    }
+
+    /**
+     * Longer than {@link #settle()}: past jcri's periodic collection and native trim (15 s each, deploy/bin/jcri),
+     * so a reading is the memory a node keeps at that pod count, not the garbage of starting the pods.
+     */
+    private void settleMemory() {
+        try {
+            Thread.sleep(o.smoke() ? 500 : 20_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
