@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <p>With {@code JCRI_BENCH_NMT=DIR} in the harness's environment (and the daemon started with
  * {@code JCRI_JAVA_EXTRA_OPTS=-XX:NativeMemoryTracking=summary}) jcri's native memory summary at each step is
- * written to {@code DIR/nmt-<pods>.txt} as well.
+ * written to {@code DIR/nmt-<pods>.txt} as well, with the 30 largest classes of the live heap (after the reading).
  */
 final class PodMemory {
     /** One reading: daemon+shims, the pause processes (containerd only) and the daemon's threads. */
@@ -63,6 +63,10 @@ final class PodMemory {
         String dir = System.getenv("JCRI_BENCH_NMT");
         if (dir != null && t.name().equals("jcri")) {
             String nmt = Procs.run(false, "jcmd", Long.toString(t.daemonPid()), "VM.native_memory", "summary");
+            // the heap's live objects by class (a full GC first), the 30 largest: what each pod keeps on the heap
+            String histo = Procs.run(false, "jcmd", Long.toString(t.daemonPid()), "GC.class_histogram").lines()
+                    .limit(33).collect(java.util.stream.Collectors.joining("\n", "\n", "\n"));
+            nmt = nmt + histo;
             try {
                 Files.createDirectories(Path.of(dir));
                 Files.writeString(Path.of(dir, "nmt-" + (pods < 0 ? "after" : Integer.toString(pods)) + ".txt"),
