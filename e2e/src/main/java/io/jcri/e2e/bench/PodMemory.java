@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Scenario 13: the runtime's memory at a pod count kubelet really runs, read after the daemons settled. For one
+ * Scenario 14: the runtime's memory at a pod count kubelet really runs, read after the daemons settled. For one
  * target at a time: idle (images pulled, no pod), then {@code small} pods with a {@code sleep} container each, then
  * {@code large} pods, then again after every pod is gone. Each step reads RSS and PSS of the runtime's processes
  * (daemon plus shims; containerd's pause processes apart, as the sandbox's own) and the daemon's thread count.
