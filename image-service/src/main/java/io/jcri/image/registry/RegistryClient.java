@@ -36,7 +36,11 @@ public final class RegistryClient {
 
     private final RegistryClientSettings settings;
     private final CredentialsProvider configured;
-    private final HttpClient verifying;
+    /**
+     * Made at the first pull, not at start-up: an HttpClient loads ~450 classes (java.net.http, TLS) and keeps a
+     * selector thread, which an idle daemon that has nothing to pull would carry for nothing (issue 15).
+     */
+    private volatile HttpClient verifying;
     private volatile HttpClient insecure;
     /** Authorization header values by endpoint authority and scope; bearer tokens carry their expiry. */
     private final Map<String, CachedAuth> authCache = new ConcurrentHashMap<>();
@@ -50,7 +54,6 @@ public final class RegistryClient {
     public RegistryClient(RegistryClientSettings settings, CredentialsProvider configured) {
         this.settings = settings;
         this.configured = configured;
-        this.verifying = newClient(null);
     }
 
     public RegistryClientSettings settings() {
@@ -70,7 +73,16 @@ public final class RegistryClient {
 
     private HttpClient http(RegistryEndpoint ep) {
         if (!ep.skipVerify()) {
-            return verifying;
+            HttpClient v = verifying;
+            if (v == null) {
+                synchronized (this) {
+                    if (verifying == null) {
+                        verifying = newClient(null);
+                    }
+                    v = verifying;
+                }
+            }
+            return v;
         }
         HttpClient c = insecure;
         if (c == null) {
